@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LunaConfig(AppConfig):
+    name = "luna"
+    verbose_name = "Luna"

@@ -1,0 +1,36 @@
+"""ASGI entry point: HTTP through Django, websockets through Channels.
+
+Websocket connections are accepted only from this site's hosts and the Phoenix
+front ends listed in CORS_ALLOWED_ORIGINS.
+"""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phoenix.settings")
+django_asgi_app = get_asgi_application()
+
+# Imported after Django is set up: consumers import models.
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import OriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+from phoenix.routing import websocket_urlpatterns  # noqa: E402
+
+
+def allowed_websocket_origins() -> list[str]:
+    hosts = list(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not hosts:
+        hosts = [".localhost", "127.0.0.1", "[::1]"]
+    return hosts + list(settings.CORS_ALLOWED_ORIGINS)
+
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": OriginValidator(
+            URLRouter(websocket_urlpatterns), allowed_websocket_origins()
+        ),
+    }
+)

@@ -1,0 +1,9 @@
+"""Websocket routes. Apps contribute theirs here as they are built."""
+
+from django.urls import path
+
+from phoenix.consumers import PingConsumer
+
+websocket_urlpatterns = [
+    path("ws/ping/", PingConsumer.as_asgi()),
+]

@@ -1,0 +1,36 @@
+"""URL map. Every API route lives under /api/; errors there are JSON envelopes."""
+
+from django.contrib import admin
+from django.urls import path, re_path
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from phoenix import errors, health
+
+admin.site.site_header = "Phoenix Luna Hub"
+admin.site.site_title = "Phoenix Luna Hub"
+admin.site.index_title = "Administration"
+
+api_patterns = [
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="api-schema"),
+        name="api-docs",
+    ),
+]
+
+urlpatterns = [
+    path("health", health.health, name="health"),
+    path("ready", health.ready, name="ready"),
+    *api_patterns,
+    # Unknown API routes answer a JSON 404 whatever the method, even in DEBUG.
+    re_path(r"^api/", errors.api_not_found),
+    path("admin", RedirectView.as_view(url="/admin/", permanent=True)),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = errors.handler400
+handler403 = errors.handler403
+handler404 = errors.handler404
+handler500 = errors.handler500
