@@ -80,3 +80,109 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return self.first_name or self.email
+
+
+class SessionQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def for_user(self, user):
+        return self.filter(user=user)
+
+
+class Session(models.Model):
+    """One login, carried by its refresh-token family (claim ``sid``)."""
+
+    class RevokedReason(models.TextChoices):
+        LOGOUT = "logout", _("logged out")
+        USER = "user", _("revoked by the user")
+        LOGOUT_ALL = "logout_all", _("logged out everywhere")
+        PASSWORD = "password", _("password changed")
+        REUSE = "reuse", _("refresh token reused (possible theft)")
+        STAFF = "staff", _("revoked by staff")
+        ERASURE = "erasure", _("account erased")
+        DEACTIVATED = "deactivated", _("account deactivated")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="auth_sessions"
+    )
+    device_label = models.CharField(max_length=80, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+    # Only a truncated address is kept for display (GDPR minimisation); the
+    # keyed hash of the full address recognises a known IP for throttling.
+    ip_display = models.CharField(max_length=64, blank=True)
+    ip_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(
+        max_length=20, choices=RevokedReason.choices, blank=True
+    )
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_seen"]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self):
+        return f"{self.device_label or 'session'} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Scope(models.TextChoices):
+    ENERGY_READ = "energy:read", _("read a user's energy")
+    ENERGY_WRITE = "energy:write", _("spend a user's energy")
+    NARRATIVE_READ = "narrative:read", _("read a user's narrative")
+    NARRATIVE_WRITE = "narrative:write", _("record events for a user")
+    LUNA_CHAT = "luna:chat", _("chat with Luna for a user")
+    BILLING_READ = "billing:read", _("read a user's purchases")
+    BILLING_WRITE = "billing:write", _("start purchases for a user")
+    ACCOUNTS_READ = "accounts:read", _("read a user's profile")
+
+
+class AppSource(models.TextChoices):
+    CV = "cv", "Phoenix CV"
+    LETTERS = "letters", "Phoenix Letters"
+    WEBSITE = "website", _("Phoenix website")
+    AUBE = "aube", "Phoenix Aube"
+
+
+class ServiceClientQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True, revoked_at__isnull=True)
+
+
+class ServiceClient(models.Model):
+    """A satellite back end calling the hub with an API key.
+
+    Only a SHA-256 digest of the key is stored; the key is shown once, when
+    it is created. Rotation = create a new client, revoke the old one.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=80)
+    app_source = models.CharField(max_length=20, choices=AppSource.choices)
+    key_prefix = models.CharField(max_length=16, unique=True, editable=False)
+    key_hash = models.CharField(max_length=64, editable=False)
+    scopes = models.JSONField(default=list)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ServiceClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.key_prefix}…)"
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes

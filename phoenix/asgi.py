@@ -1,7 +1,8 @@
 """ASGI entry point: HTTP through Django, websockets through Channels.
 
 Websocket connections are accepted only from this site's hosts and the Phoenix
-front ends listed in CORS_ALLOWED_ORIGINS.
+front ends listed in CORS_ALLOWED_ORIGINS; the access cookie, if any, puts the
+user into the connection's scope (``accounts.websocket``).
 """
 
 import os
@@ -16,6 +17,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import OriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from accounts.websocket import CookieJWTAuthMiddleware  # noqa: E402
 from phoenix.routing import websocket_urlpatterns  # noqa: E402
 
 
@@ -30,7 +32,8 @@ application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": OriginValidator(
-            URLRouter(websocket_urlpatterns), allowed_websocket_origins()
+            CookieJWTAuthMiddleware(URLRouter(websocket_urlpatterns)),
+            allowed_websocket_origins(),
         ),
     }
 )

@@ -8,7 +8,8 @@ Three kinds of exceptions become envelopes:
 * Django's ``Http404`` and ``PermissionDenied``;
 * domain exceptions from an app's services that define ``status_code`` (int)
   and ``error_code`` (str). ``str(exc)`` is the message; optional ``fields``
-  and ``extra`` dicts are copied into the envelope. Apps follow this protocol
+  and ``extra`` dicts are copied into the envelope, optional ``headers`` into
+  the response (e.g. ``Retry-After``). Apps follow this protocol
   without importing this module (imports point down only).
 
 Anything else is a bug: it is logged with the request id, reported through
@@ -144,10 +145,12 @@ def response_for(exc: BaseException) -> JsonResponse | None:
         message, fields = validation_payload(exc.detail)
         return error_response(400, "invalid", message, fields=fields)
     if isinstance(exc, exceptions.APIException):
-        code = next(
-            (c for cls, c in DRF_CODES.items() if isinstance(exc, cls)),
-            exc.default_code if isinstance(exc.default_code, str) else "error",
-        )
+        code = getattr(exc.detail, "code", None)
+        if not isinstance(code, str) or code == exc.default_code:
+            code = next(
+                (c for cls, c in DRF_CODES.items() if isinstance(exc, cls)),
+                exc.default_code if isinstance(exc.default_code, str) else "error",
+            )
         headers: dict[str, str] = {}
         extra: dict[str, Any] = {}
         if getattr(exc, "auth_header", None):
@@ -171,6 +174,7 @@ def response_for(exc: BaseException) -> JsonResponse | None:
             str(exc) or None,
             fields=getattr(exc, "fields", None),
             extra=getattr(exc, "extra", None),
+            headers=getattr(exc, "headers", None),
         )
     return None
 

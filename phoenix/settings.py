@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "corsheaders",
     "rest_framework",
+    "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
@@ -241,6 +242,24 @@ ACCESS_TOKEN_LIFETIME = timedelta(
 REFRESH_TOKEN_LIFETIME = timedelta(
     days=env.int("REFRESH_TOKEN_LIFETIME_DAYS", 30, min_value=1, max_value=365)
 )
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": ACCESS_TOKEN_LIFETIME,
+    "REFRESH_TOKEN_LIFETIME": REFRESH_TOKEN_LIFETIME,
+    "ALGORITHM": "HS256",
+    "SIGNING_KEY": SECRET_KEY,
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "user_id",
+    "UPDATE_LAST_LOGIN": False,
+}
+# (limit, window in seconds) for the sliding-window attempt limits.
+AUTH_LOGIN_FAILURES_PER_IP = (5, 15 * 60)  # per (account, client IP)
+AUTH_LOGIN_FAILURES_PER_ACCOUNT = (100, 60 * 60)  # per account, all IPs
+AUTH_REGISTRATIONS_PER_IP = (10, 60 * 60)
+AUTH_PASSWORD_RESETS_PER_IP = (5, 60 * 60)
+# Public address of the web pages, used in links sent by mail.
+PUBLIC_BASE_URL = (
+    env.url("PUBLIC_BASE_URL", ("http", "https")) or "http://127.0.0.1:8000"
+).rstrip("/")
 
 # --- Internationalisation ---------------------------------------------------
 
@@ -308,8 +327,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- API --------------------------------------------------------------------
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.JWTAuthentication",
+        "accounts.authentication.ApiKeyAuthentication",
+    ],
+    # User tokens only; views that serve satellites opt in with IsAuthenticated
+    # and resolve their user through request.auth.act_for().
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.permissions.IsUser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["phoenix.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "phoenix.errors.exception_handler",

@@ -1,7 +1,7 @@
 """URL map. Every API route lives under /api/; errors there are JSON envelopes."""
 
 from django.contrib import admin
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -24,6 +24,7 @@ urlpatterns = [
     path("health", health.health, name="health"),
     path("ready", health.ready, name="ready"),
     *api_patterns,
+    path("", include("accounts.urls")),
     # Unknown API routes answer a JSON 404 whatever the method, even in DEBUG.
     re_path(r"^api/", errors.api_not_found),
     path("admin", RedirectView.as_view(url="/admin/", permanent=True)),

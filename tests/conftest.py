@@ -8,6 +8,7 @@ something on PostgreSQL (row locks, triggers, real concurrency) are marked
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 
@@ -16,6 +17,12 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import override_settings
 from rest_framework.test import APIClient
+
+from accounts import services as accounts
+from accounts.throttling import MemoryStore
+
+PASSWORD = "correct-horse-battery-staple"
+_numbers = itertools.count(1)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -53,10 +60,73 @@ def _skip_postgres_only(request):
 def _fresh_cache():
     """Throttle counters and cached reads never leak from one test to the next."""
     cache.clear()
+    MemoryStore.reset_all()
     yield
     cache.clear()
+    MemoryStore.reset_all()
 
 
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture
+def make_user(db):
+    """Create accounts the way registration does (the apps' hooks run)."""
+
+    def make(email: str | None = None, password: str = PASSWORD, **extra):
+        email = email or f"user{next(_numbers)}@example.com"
+        return accounts.create_account(email=email, password=password, **extra)
+
+    return make
+
+
+@pytest.fixture
+def user(make_user):
+    return make_user(first_name="Alice")
+
+
+@pytest.fixture
+def other_user(make_user):
+    return make_user(first_name="Bob")
+
+
+@pytest.fixture
+def client_for(db):
+    """An API client signed in as ``user`` with a Bearer token (one session)."""
+
+    def signed_in(user, *, ip: str = "127.0.0.1") -> APIClient:
+        result = accounts.open_session(
+            user, accounts.Client(ip=ip, user_agent="pytest")
+        )
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {result.tokens.access}")
+        client.user = user
+        client.session_row = result.session
+        client.tokens = result.tokens
+        return client
+
+    return signed_in
+
+
+@pytest.fixture
+def auth_client(client_for, user) -> APIClient:
+    return client_for(user)
+
+
+@pytest.fixture
+def service_client_for(db):
+    """An API client with a service key: ``service_client_for(["energy:write"])``."""
+
+    def make(scopes, *, app_source: str = "cv", name: str = "Phoenix CV") -> APIClient:
+        service, key = accounts.create_service_client(
+            name=name, app_source=app_source, scopes=list(scopes)
+        )
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Api-Key {key}")
+        client.service = service
+        client.key = key
+        return client
+
+    return make

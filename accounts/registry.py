@@ -1,0 +1,50 @@
+"""Hooks that apps above ``accounts`` register from their ``AppConfig.ready()``.
+
+``accounts`` cannot import them (imports point down), so they come to it:
+
+* ``on_user_created(fn)``: ``fn(user)`` runs inside the registration
+  transaction (energy opens the wallet and its welcome grant there);
+* ``register_gdpr(name, export=fn, erase=fn)``: ``export(user)`` returns the
+  JSON-ready data the app holds about the user, ``erase(user)`` removes or
+  anonymises it, inside the erasure transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class GDPRHandler:
+    name: str
+    export: Callable[[Any], Any] | None
+    erase: Callable[[Any], None] | None
+
+
+_user_created: list[Callable[[Any], None]] = []
+_gdpr: dict[str, GDPRHandler] = {}
+
+
+def on_user_created(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+    if fn not in _user_created:
+        _user_created.append(fn)
+    return fn
+
+
+def user_created_hooks() -> list[Callable[[Any], None]]:
+    return list(_user_created)
+
+
+def register_gdpr(
+    name: str,
+    *,
+    export: Callable[[Any], Any] | None = None,
+    erase: Callable[[Any], None] | None = None,
+) -> None:
+    _gdpr[name] = GDPRHandler(name=name, export=export, erase=erase)
+
+
+def gdpr_handlers() -> list[GDPRHandler]:
+    return [_gdpr[name] for name in sorted(_gdpr)]
