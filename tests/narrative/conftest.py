@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.db import connection
+
+
+def sql_value(value):
+    """A parameter for raw SQL: UUIDs as each backend stores them."""
+    if isinstance(value, uuid.UUID):
+        return value.hex if connection.vendor == "sqlite" else str(value)
+    return value
 
 
 @pytest.fixture
@@ -14,7 +23,7 @@ def tamper():
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SET LOCAL session_replication_role = replica")
-            cursor.execute(sql, params)
+            cursor.execute(sql, [sql_value(p) for p in params])
             if connection.vendor == "postgresql":
                 cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
