@@ -24,8 +24,8 @@ def test_apps_contribute_to_export_and_erasure_through_the_registry(auth_client,
     erased = []
     registry.register_gdpr(
         "test_app",
-        export=lambda u: {"notes": [f"note of {u.first_name}"]},
-        erase=lambda u: erased.append(u.pk),
+        export=lambda user: {"notes": [f"note of {user.first_name}"]},
+        erase=lambda user: erased.append(user.pk),
     )
     try:
         document = auth_client.get("/api/account/export").json()
