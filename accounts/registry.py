@@ -2,11 +2,11 @@
 
 ``accounts`` cannot import them (imports point down), so they come to it:
 
-* ``on_user_created(fn)``: ``fn(user)`` runs inside the registration
+* ``on_user_created(fn)``: ``fn(user=user)`` runs inside the registration
   transaction (energy opens the wallet and its welcome grant there);
-* ``register_gdpr(name, export=fn, erase=fn)``: ``export(user)`` returns the
-  JSON-ready data the app holds about the user, ``erase(user)`` removes or
-  anonymises it, inside the erasure transaction.
+* ``register_gdpr(name, export=fn, erase=fn)``: ``export(user=user)`` returns
+  the JSON-ready data the app holds about the user, ``erase(user=user)``
+  removes or anonymises it, inside the erasure transaction.
 """
 
 from __future__ import annotations

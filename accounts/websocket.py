@@ -34,12 +34,11 @@ def _authenticate(raw: str):
     return session.user, principal
 
 
-@database_sync_to_async
-def authenticate_access_token(raw: str):
+async def authenticate_access_token(raw: str):
     """Return ``(user, principal)``; ``(AnonymousUser, None)`` if the token fails."""
     if not isinstance(raw, str) or not raw:
         return AnonymousUser(), None
-    return _authenticate(raw)
+    return await database_sync_to_async(_authenticate)(raw)
 
 
 def cookie_from_scope(scope, name: str) -> str:

@@ -3,6 +3,10 @@ from channels.testing import WebsocketCommunicator
 
 from phoenix.asgi import application
 
+# Channels closes stale DB connections around every consumer message, so even
+# a consumer that never queries needs database access allowed.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 @pytest.mark.asyncio
 async def test_a_websocket_connects_through_the_asgi_router():
