@@ -31,6 +31,7 @@ class Draft:
     """A validated event, ready to be appended to a stream."""
 
     id: uuid.UUID
+    id_given: bool  # False: generated here, so it cannot be a replay
     type: str
     app_source: str
     payload: dict
@@ -66,7 +67,8 @@ def prepare(
         errors.update(types.validate(type, payload))
     moment, time_errors = _check_occurred_at(occurred_at)
     errors.update(time_errors)
-    if event_id is None:
+    id_given = event_id is not None
+    if not id_given:
         event_id = uuid.uuid4()
     elif not isinstance(event_id, uuid.UUID):
         try:
@@ -79,6 +81,7 @@ def prepare(
         raise InvalidEvent(invalid_message(errors), fields=errors)
     return Draft(
         id=event_id,
+        id_given=id_given,
         type=type,
         app_source=app_source,
         payload=payload,
