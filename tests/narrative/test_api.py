@@ -93,6 +93,11 @@ def test_clients_cannot_record_hub_owned_types(auth_client, type):
         ({"type": "luna.note", "app_source": "myspace"}, "app_source"),
         ({"type": "luna.note", "id": "42"}, "id"),
         ({"type": "luna.note", "occurred_at": "yesterday"}, "occurred_at"),
+        ({"type": "luna.note", "occurred_at": "0001-01-01T00:00:00Z"}, "occurred_at"),
+        (
+            {"type": "luna.note", "occurred_at": "0001-01-01T00:00:00+05:00"},
+            "occurred_at",
+        ),
         ({"payload": {}}, "type"),
     ],
 )
@@ -112,6 +117,16 @@ def test_a_nul_character_in_a_payload_answers_400(auth_client):
     )
     assert response.status_code == 400
     assert not Event.objects.exists()
+
+
+def test_an_infinite_number_in_a_payload_answers_400(auth_client):
+    response = auth_client.post(
+        EVENTS,
+        '{"type": "luna.note", "payload": {"x": 1e400}}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "payload" in error(response)["fields"]
 
 
 def test_a_user_token_cannot_record_for_someone_else(auth_client, other_user):
