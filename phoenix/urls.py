@@ -25,6 +25,7 @@ urlpatterns = [
     path("ready", health.ready, name="ready"),
     *api_patterns,
     path("", include("accounts.urls")),
+    path("", include("narrative.urls")),
     # Unknown API routes answer a JSON 404 whatever the method, even in DEBUG.
     re_path(r"^api/", errors.api_not_found),
     path("admin", RedirectView.as_view(url="/admin/", permanent=True)),
