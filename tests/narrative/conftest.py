@@ -28,3 +28,22 @@ def tamper():
                 cursor.execute("SET LOCAL session_replication_role = DEFAULT")
 
     return run
+
+
+@pytest.fixture
+def make_user(db):
+    """Plain accounts: the event store sits below every other app, so its
+    tests start from empty streams (registration hooks, such as energy's
+    welcome grant, would record events of their own)."""
+    import itertools
+
+    from accounts.models import User
+    from tests.conftest import PASSWORD
+
+    numbers = itertools.count(1)
+
+    def make(email: str | None = None, password: str = PASSWORD, **extra):
+        email = email or f"reader{next(numbers)}@example.com"
+        return User.objects.create_user(email, password, **extra)
+
+    return make
