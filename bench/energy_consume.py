@@ -30,7 +30,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.append(str(Path(__file__).resolve().parent))  # for _http, after the apps
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phoenix.settings")
 
 import django
@@ -77,7 +77,7 @@ def main() -> None:
         headers = {
             "Authorization": f"Bearer {tokens[worker]}",
             "Content-Type": "application/json",
-            "Idempotency-Key": f"bench-{tag}-{worker}-{n}",
+            "Idempotency-Key": f"bench-{tag}-c{level}-{worker}-{n}",
         }
         return (
             "POST",
