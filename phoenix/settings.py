@@ -261,6 +261,21 @@ PUBLIC_BASE_URL = (
     env.url("PUBLIC_BASE_URL", ("http", "https")) or "http://127.0.0.1:8000"
 ).rstrip("/")
 
+# --- Energy -----------------------------------------------------------------
+
+ENERGY_MAX = 100  # the gauge shows balance as a percentage of this
+ENERGY_WELCOME_GRANT = env.int("ENERGY_WELCOME_GRANT", 100, min_value=0, max_value=1000)
+# Free energy (grants, bonuses) stops at this balance; purchases never do.
+ENERGY_FREE_CAP = env.int("ENERGY_FREE_CAP", 100, min_value=0, max_value=100_000)
+ENERGY_LOW_THRESHOLD = 20  # energy.low is recorded when a consume crosses it
+ENERGY_REFUND_WINDOW_DAYS = 7  # the satisfaction guarantee
+# Luna Unlimited fair use: at most N consumes per window (seconds) per user.
+ENERGY_UNLIMITED_FAIR_USE = (
+    env.int("ENERGY_UNLIMITED_FAIR_USE_LIMIT", 300, min_value=1),
+    3600,
+)
+ENERGY_BALANCE_CACHE_SECONDS = 300
+
 # --- Internationalisation ---------------------------------------------------
 
 LANGUAGE_CODE = "fr"

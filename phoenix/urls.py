@@ -5,13 +5,14 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from phoenix import errors, health
+from phoenix import api, errors, health
 
 admin.site.site_header = "Phoenix Luna Hub"
 admin.site.site_title = "Phoenix Luna Hub"
 admin.site.index_title = "Administration"
 
 api_patterns = [
+    path("api/ping", api.PingView.as_view(), name="api-ping"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",
@@ -25,6 +26,7 @@ urlpatterns = [
     path("ready", health.ready, name="ready"),
     *api_patterns,
     path("", include("accounts.urls")),
+    path("", include("energy.urls")),
     # Unknown API routes answer a JSON 404 whatever the method, even in DEBUG.
     re_path(r"^api/", errors.api_not_found),
     path("admin", RedirectView.as_view(url="/admin/", permanent=True)),

@@ -56,6 +56,45 @@ def _skip_postgres_only(request):
         pytest.skip("needs PostgreSQL (run with DATABASE_URL set)")
 
 
+# Data migrations that seed reference data. Transactional tests flush every
+# table when they end, so the seeds are put back before a test that needs them.
+SEED_MIGRATIONS = [
+    ("energy.migrations.0002_seed_action_catalogue", "seed"),
+]
+
+
+def ensure_seed_data() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from energy.models import Action
+
+    if Action.objects.exists():
+        return
+    for module, function in SEED_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _seed_data(request):
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+    } & set(request.fixturenames)
+    if uses_db:
+        fixture = "transactional_db" if _is_transactional(request) else "db"
+        request.getfixturevalue(fixture)
+        ensure_seed_data()
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+        return True
+    return "transactional_db" in request.fixturenames
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttle counters and cached reads never leak from one test to the next."""

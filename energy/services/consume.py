@@ -1,0 +1,98 @@
+"""Spending: one keyed debit per action, 402 when the balance is short."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.throttling import SlidingWindow
+from energy.models import Actor, Kind
+from energy.services.errors import FairUseExceeded, InsufficientEnergy
+from energy.services.ledger import (
+    Receipt,
+    append_entry,
+    existing_entry,
+    get_action,
+    idempotent,
+    lock_wallet,
+    low_balance_signals,
+    replay,
+)
+from narrative import services as narrative
+
+
+def consume(
+    *,
+    user,
+    action: str,
+    key: str,
+    app_source: str = "hub",
+    context: dict[str, Any] | None = None,
+    actor: str = Actor.USER,
+    actor_label: str = "",
+    reference: str = "",
+) -> Receipt:
+    """Spend the action's cost once for ``key``; 402 if the balance is short."""
+    act = get_action(action)
+    return idempotent(_consume)(
+        key=key,
+        replay_kind=Kind.CONSUME,
+        user=user,
+        action=act,
+        app_source=app_source,
+        context=context,
+        actor=actor,
+        actor_label=actor_label,
+        reference=reference,
+    )
+
+
+def _consume(*, key, user, action, app_source, context, actor, actor_label, reference):
+    with transaction.atomic():
+        wallet = lock_wallet(user)
+        existing = existing_entry(key)
+        if existing is not None:
+            return replay(existing, wallet, kind=Kind.CONSUME, action=action)
+        unlimited = wallet.is_unlimited()
+        if unlimited:
+            limit, window = settings.ENERGY_UNLIMITED_FAIR_USE
+            attempt = SlidingWindow("unlimited-fair-use", limit=limit, window=window)
+            reserved = attempt.reserve(str(user.pk))
+            if not reserved:
+                raise FairUseExceeded(reserved.retry_after)
+            amount = 0
+        elif wallet.balance < action.cost:
+            raise InsufficientEnergy(required=action.cost, available=wallet.balance)
+        else:
+            amount = -action.cost
+        before = wallet.balance
+        entry = append_entry(
+            wallet,
+            kind=Kind.CONSUME,
+            amount=amount,
+            key=key,
+            action=action,
+            nominal_cost=action.cost,
+            app_source=app_source,
+            reference=reference,
+            actor=actor,
+            actor_label=actor_label,
+        )
+        narrative.record(
+            user=user,
+            type="energy.consumed",
+            payload={
+                "entry_id": str(entry.pk),
+                "action": action.code,
+                "amount": -amount,
+                "nominal_cost": action.cost,
+                "balance_after": entry.balance_after,
+                "unlimited": unlimited,
+                "context": context or {},
+            },
+            app_source=app_source,
+        )
+        low_balance_signals(user, before, entry.balance_after, app_source)
+        return Receipt(entry=entry, balance=entry.balance_after)

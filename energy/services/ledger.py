@@ -1,0 +1,185 @@
+"""The shared steps of every write: open and lock a wallet, apply an amount
+with a conditional UPDATE, append the entry, and keep keys idempotent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from energy.models import Action, Actor, Kind, LedgerEntry, Wallet
+from energy.services.errors import (
+    IdempotencyConflict,
+    InsufficientEnergy,
+    UnknownAction,
+)
+from narrative import services as narrative
+
+
+@dataclass(frozen=True)
+class Receipt:
+    entry: LedgerEntry
+    balance: int
+    replayed: bool = False
+    shortfall: int = 0  # clawbacks: what could not be taken back
+
+
+def cache_key(user_id) -> str:
+    return f"energy:wallet:{user_id}"
+
+
+def get_action(code: str) -> Action:
+    action = Action.objects.active().filter(code=code).first()
+    if action is None:
+        valid = list(Action.objects.active().values_list("code", flat=True))
+        raise UnknownAction(
+            _("Unknown or inactive action: %(code)s.") % {"code": code},
+            fields={
+                "action": [_("Valid actions: %(codes)s") % {"codes": ", ".join(valid)}]
+            },
+        )
+    return action
+
+
+def invalidate(user_id) -> None:
+    transaction.on_commit(lambda: cache.delete(cache_key(user_id)))
+
+
+def open_wallet(*, user) -> Wallet:
+    """The user's wallet, created with its welcome grant on first use."""
+    wallet = Wallet.objects.filter(pk=user.pk).first()
+    if wallet is not None:
+        return wallet
+    try:
+        with transaction.atomic():
+            wallet = Wallet.objects.create(user=user)
+            grant = min(settings.ENERGY_WELCOME_GRANT, settings.ENERGY_FREE_CAP)
+            append_entry(
+                wallet,
+                kind=Kind.GRANT,
+                amount=grant,
+                key=f"welcome:{user.pk}",
+                reason="welcome grant",
+                actor=Actor.SYSTEM,
+            )
+            narrative.record(
+                user=user,
+                type="energy.granted",
+                payload={"amount": grant, "reason": "welcome", "balance_after": grant},
+            )
+    except IntegrityError:  # created concurrently
+        wallet = Wallet.objects.get(pk=user.pk)
+    return wallet
+
+
+def lock_wallet(user) -> Wallet:
+    open_wallet(user=user)
+    return Wallet.objects.select_for_update().get(pk=user.pk)
+
+
+def append_entry(
+    wallet: Wallet,
+    *,
+    kind: str,
+    amount: int,
+    key: str,
+    action: Action | None = None,
+    nominal_cost: int = 0,
+    app_source: str = "hub",
+    reference: str = "",
+    refund_of: LedgerEntry | None = None,
+    reason: str = "",
+    actor: str = Actor.SYSTEM,
+    actor_label: str = "",
+) -> LedgerEntry:
+    """Apply ``amount`` to a locked wallet and append its entry."""
+    guard = Q(pk=wallet.pk)
+    if amount < 0:
+        guard &= Q(balance__gte=-amount)
+    updated = Wallet.objects.filter(guard).update(
+        balance=F("balance") + amount,
+        entry_count=F("entry_count") + 1,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise InsufficientEnergy(required=-amount, available=wallet.balance)
+    wallet.balance += amount
+    wallet.entry_count += 1
+    entry = LedgerEntry.objects.create(
+        wallet=wallet,
+        seq=wallet.entry_count,
+        kind=kind,
+        amount=amount,
+        balance_after=wallet.balance,
+        action=action,
+        nominal_cost=nominal_cost,
+        app_source=app_source,
+        reference=reference[:255],
+        idempotency_key=key,
+        refund_of=refund_of,
+        reason=reason[:500],
+        actor=actor,
+        actor_label=actor_label[:120],
+    )
+    invalidate(wallet.pk)
+    return entry
+
+
+def replay(existing: LedgerEntry, wallet: Wallet, *, kind: str, action=None) -> Receipt:
+    if (
+        existing.wallet_id != wallet.pk
+        or existing.kind != kind
+        or (action is not None and existing.action_id != action.pk)
+    ):
+        raise IdempotencyConflict(
+            _("This idempotency key was already used for another request.")
+        )
+    return Receipt(entry=existing, balance=existing.balance_after, replayed=True)
+
+
+def existing_entry(key: str) -> LedgerEntry | None:
+    return LedgerEntry.objects.filter(idempotency_key=key).first()
+
+
+def idempotent(fn):
+    """Run a keyed write; if a concurrent twin won the key, replay or conflict."""
+
+    def run(*, key: str, replay_kind: str, user, action=None, **kwargs) -> Receipt:
+        try:
+            return fn(key=key, user=user, action=action, **kwargs)
+        except IntegrityError:
+            existing = existing_entry(key)
+            if existing is None:
+                raise
+            wallet = Wallet.objects.get(pk=user.pk)
+            return replay(existing, wallet, kind=replay_kind, action=action)
+
+    return run
+
+
+def free_credit(wallet: Wallet, amount: int) -> int:
+    """Free energy (grants, bonuses) stops at the cap; purchases never do."""
+    return max(0, min(amount, settings.ENERGY_FREE_CAP - wallet.balance))
+
+
+def low_balance_signals(user, before: int, after: int, app_source: str) -> None:
+    threshold = settings.ENERGY_LOW_THRESHOLD
+    if before > threshold >= after > 0:
+        narrative.record(
+            user=user,
+            type="energy.low",
+            payload={"balance": after, "threshold": threshold},
+            app_source=app_source,
+        )
+    if before > 0 and after == 0:
+        narrative.record(
+            user=user,
+            type="energy.depleted",
+            payload={"balance": 0},
+            app_source=app_source,
+        )
