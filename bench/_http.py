@@ -82,7 +82,9 @@ def drive(
     deadline = [0.0]
 
     def worker(index: int) -> None:
-        connection = http.client.HTTPConnection(parts.hostname, parts.port or 80, timeout=30)
+        connection = http.client.HTTPConnection(
+            parts.hostname, parts.port or 80, timeout=30
+        )
         latencies, statuses, errors = [], {}, 0
         start.wait()
         n = 0

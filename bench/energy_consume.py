@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "phoenix.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -79,7 +79,12 @@ def main() -> None:
             "Content-Type": "application/json",
             "Idempotency-Key": f"bench-{tag}-{worker}-{n}",
         }
-        return "POST", "/api/energy/consume", headers, json_body({"action": args.action})
+        return (
+            "POST",
+            "/api/energy/consume",
+            headers,
+            json_body({"action": args.action}),
+        )
 
     results = []
     print(f"server {args.url}, {args.seconds:.0f} s per run, action {args.action}")
@@ -96,7 +101,11 @@ def main() -> None:
             f"consume p99/p50 {tail:.2f} (goal ≤ 3 at c=32)"
         )
         results.append(
-            {"noop": noop.as_dict(), "consume": spend.as_dict(), "ratio": round(ratio, 2)}
+            {
+                "noop": noop.as_dict(),
+                "consume": spend.as_dict(),
+                "ratio": round(ratio, 2),
+            }
         )
     if args.json:
         print(json.dumps(results, indent=2))

@@ -104,7 +104,7 @@ def credit_purchase(
         capped=False,
         reason=reason,
         reference=reference,
-        app_source="billing",
+        app_source="hub",
         actor=Actor.SYSTEM,
         actor_label="stripe",
         event="energy.purchased",
@@ -173,7 +173,7 @@ def claw_back(*, user, amount: int, key: str, reference: str, reason: str) -> Re
             reason=note,
             actor=Actor.SYSTEM,
             actor_label="stripe",
-            app_source="billing",
+            app_source="hub",
         )
         narrative.record(
             user=user,
@@ -186,6 +186,6 @@ def claw_back(*, user, amount: int, key: str, reference: str, reason: str) -> Re
                 "balance_after": entry.balance_after,
                 "reference": reference,
             },
-            app_source="billing",
+            app_source="hub",
         )
         return Receipt(entry=entry, balance=entry.balance_after, shortfall=shortfall)

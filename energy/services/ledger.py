@@ -78,8 +78,12 @@ def open_wallet(*, user) -> Wallet:
 
 
 def lock_wallet(user) -> Wallet:
-    open_wallet(user=user)
-    return Wallet.objects.select_for_update().get(pk=user.pk)
+    """Lock the user's wallet row for this transaction (opening it if new)."""
+    wallet = Wallet.objects.select_for_update().filter(pk=user.pk).first()
+    if wallet is None:
+        open_wallet(user=user)
+        wallet = Wallet.objects.select_for_update().get(pk=user.pk)
+    return wallet
 
 
 def append_entry(
@@ -126,6 +130,7 @@ def append_entry(
         actor=actor,
         actor_label=actor_label[:120],
     )
+    entry.refunded = False  # a new entry has no refund yet (saves a query)
     invalidate(wallet.pk)
     return entry
 

@@ -190,9 +190,12 @@ def test_low_and_depleted_are_recorded_once_per_crossing(auth_client, user):
     assert types.count("energy.depleted") == 1
 
 
-def test_the_cached_balance_follows_every_write(auth_client, user):
+def test_the_cached_balance_follows_every_write(
+    auth_client, user, django_capture_on_commit_callbacks
+):
     assert auth_client.get("/api/energy").json()["balance"] == 100
-    consume(auth_client, "optimisation_cv")
+    with django_capture_on_commit_callbacks(execute=True):
+        consume(auth_client, "optimisation_cv")
     assert auth_client.get("/api/energy").json()["balance"] == 88
 
 
