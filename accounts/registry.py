@@ -6,7 +6,9 @@
   transaction (energy opens the wallet and its welcome grant there);
 * ``register_gdpr(name, export=fn, erase=fn)``: ``export(user=user)`` returns
   the JSON-ready data the app holds about the user, ``erase(user=user)``
-  removes or anonymises it, inside the erasure transaction.
+  removes or anonymises it, inside the erasure transaction;
+* ``register_legacy_profile(fn)``: ``fn(user=user)`` returns fields of the
+  predecessor's ``/auth/me`` that the app owns (energy, plan…).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ class GDPRHandler:
 
 _user_created: list[Callable[[Any], None]] = []
 _gdpr: dict[str, GDPRHandler] = {}
+_legacy_profile: list[Callable[..., dict[str, Any]]] = []
 
 
 def on_user_created(fn: Callable[[Any], None]) -> Callable[[Any], None]:
@@ -48,3 +51,15 @@ def register_gdpr(
 
 def gdpr_handlers() -> list[GDPRHandler]:
     return [_gdpr[name] for name in sorted(_gdpr)]
+
+
+def register_legacy_profile(fn: Callable[..., dict[str, Any]]) -> None:
+    if fn not in _legacy_profile:
+        _legacy_profile.append(fn)
+
+
+def legacy_profile_fields(user) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for provider in _legacy_profile:
+        fields.update(provider(user=user))
+    return fields

@@ -14,5 +14,6 @@ class EnergyConfig(AppConfig):
 
         registry.on_user_created(services.open_wallet)
         registry.register_gdpr("energy", export=services.export_wallet)
+        registry.register_legacy_profile(services.legacy_profile)
         checks.register(energy_checks.check_ledger_consistency, "audit", deploy=True)
         checks.register(energy_checks.check_unlimited_reasons, "audit", deploy=True)

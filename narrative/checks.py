@@ -25,7 +25,8 @@ def check_event_chains(app_configs=None, databases=None, **kwargs):
     ]
     messages.append(
         checks.Info(
-            f"{report.streams} stream(s), {report.events} event(s) verified.",
+            f"{report.streams} stream(s), {report.events} event(s) "
+            + ("read." if report.problems else "verified."),
             id="narrative.I001",
         )
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -23,6 +23,7 @@ from narrative.models import AppSource
 PAYLOAD_MAX_BYTES = 16 * 1024
 META_MAX_BYTES = 4 * 1024
 FUTURE_TOLERANCE = timedelta(minutes=5)
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)  # older dates are mistakes, not stories
 RECORD_ARGUMENTS = ("type", "payload", "app_source", "occurred_at", "event_id", "meta")
 
 
@@ -31,6 +32,7 @@ class Draft:
     """A validated event, ready to be appended to a stream."""
 
     id: uuid.UUID
+    id_given: bool  # False: generated here, so it cannot be a replay
     type: str
     app_source: str
     payload: dict
@@ -66,7 +68,8 @@ def prepare(
         errors.update(types.validate(type, payload))
     moment, time_errors = _check_occurred_at(occurred_at)
     errors.update(time_errors)
-    if event_id is None:
+    id_given = event_id is not None
+    if not id_given:
         event_id = uuid.uuid4()
     elif not isinstance(event_id, uuid.UUID):
         try:
@@ -79,6 +82,7 @@ def prepare(
         raise InvalidEvent(invalid_message(errors), fields=errors)
     return Draft(
         id=event_id,
+        id_given=id_given,
         type=type,
         app_source=app_source,
         payload=payload,
@@ -158,6 +162,8 @@ def _check_occurred_at(value: Any) -> tuple[datetime, dict[str, list[str]]]:
         return now, {}
     if not isinstance(value, datetime) or timezone.is_naive(value):
         return now, {"occurred_at": [_("Must be a date and time with a time zone.")]}
+    if value < EARLIEST:
+        return now, {"occurred_at": [_("Cannot be before the year 2000.")]}
     if value > now + FUTURE_TOLERANCE:
         return now, {"occurred_at": [_("Cannot be more than 5 minutes in the future.")]}
     return value, {}

@@ -28,3 +28,10 @@ class EventConflict(NarrativeError):
 class HubOwnedType(NarrativeError):
     status_code = 403
     error_code = "hub_owned_type"
+
+
+class AppSourceMismatch(NarrativeError):
+    """An API key tried to record events under another application's name."""
+
+    status_code = 403
+    error_code = "app_source_mismatch"

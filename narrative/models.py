@@ -55,13 +55,16 @@ class Stream(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="narrative_stream",
+        verbose_name=_("user"),
     )
-    system = models.BooleanField(default=False, editable=False)
-    last_seq = models.PositiveBigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default=GENESIS)
-    updated_at = models.DateTimeField(default=timezone.now)
+    system = models.BooleanField(_("system stream"), default=False, editable=False)
+    last_seq = models.PositiveBigIntegerField(_("last sequence number"), default=0)
+    last_hash = models.CharField(_("last hash"), max_length=64, default=GENESIS)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("stream")
+        verbose_name_plural = _("streams")
         constraints = [
             models.CheckConstraint(
                 condition=Q(system=True, user__isnull=True)
@@ -131,24 +134,29 @@ class Event(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="narrative_events",
+        verbose_name=_("user"),
         db_index=False,  # the (user, seq) unique index serves user lookups
     )
-    seq = models.PositiveBigIntegerField()
-    type = models.CharField(max_length=100)
-    app_source = models.CharField(max_length=20, choices=AppSource.choices)
-    payload = models.JSONField(default=dict)
-    payload_digest = models.CharField(max_length=64)
-    meta = models.JSONField(default=dict, blank=True)
-    occurred_at = models.DateTimeField()
-    recorded_at = models.DateTimeField(default=timezone.now)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
-    unregistered = models.BooleanField(default=False)
-    redacted_at = models.DateTimeField(null=True, blank=True)
+    seq = models.PositiveBigIntegerField(_("sequence number"))
+    type = models.CharField(_("type"), max_length=100)
+    app_source = models.CharField(
+        _("application"), max_length=20, choices=AppSource.choices
+    )
+    payload = models.JSONField(_("payload"), default=dict)
+    payload_digest = models.CharField(_("payload digest"), max_length=64)
+    meta = models.JSONField(_("metadata"), default=dict, blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64)
+    unregistered = models.BooleanField(_("unregistered type"), default=False)
+    redacted_at = models.DateTimeField(_("redacted at"), null=True, blank=True)
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "seq"], name="narrative_event_user_seq_unique"
@@ -200,11 +208,12 @@ class CapitalNarratif(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,  # derived data: rebuilt from the events
         related_name="capital_narratif",
+        verbose_name=_("user"),
     )
-    version = models.PositiveIntegerField()
-    last_seq = models.PositiveBigIntegerField()
-    state = models.JSONField()
-    updated_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(_("fold version"))
+    last_seq = models.PositiveBigIntegerField(_("last sequence number"))
+    state = models.JSONField(_("state"))
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
     class Meta:
         verbose_name = "Capital Narratif"

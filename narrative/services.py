@@ -123,20 +123,29 @@ def check_client_writable(type: str, *, field: str = "type") -> None:
 def _append_all(
     user: User | None, drafts: list[Draft], *, batch: bool
 ) -> list[tuple[Event, bool]]:
-    """Append ``drafts`` in order under one lock of the stream head."""
-    stored = Event.objects.in_bulk([draft.id for draft in drafts])
-    if len(stored) == len({draft.id for draft in drafts}):
-        # Pure replay (a client retrying): no lock, no write.
-        return [
-            (_replay(stored[draft.id], draft, user, index, batch), False)
-            for index, draft in enumerate(drafts)
-        ]
+    """Append ``drafts`` in order under one lock of the stream head.
+
+    Only ids sent by the caller can be replays; generated ones are new.
+    """
+    given = [draft.id for draft in drafts if draft.id_given]
+    if given and len(given) == len(drafts):
+        stored = Event.objects.in_bulk(given)
+        if len(stored) == len(set(given)):
+            # Pure replay (a client retrying): no lock, no write.
+            return [
+                (_replay(stored[draft.id], draft, user, index, batch), False)
+                for index, draft in enumerate(drafts)
+            ]
     try:
         with transaction.atomic():
             stream = _lock_stream(user)
             results, created = [], []
             for index, draft in enumerate(drafts):
-                existing = Event.objects.filter(pk=draft.id).first()
+                existing = (
+                    Event.objects.filter(pk=draft.id).first()
+                    if draft.id_given
+                    else None
+                )
                 if existing is not None:
                     existing = _replay(existing, draft, user, index, batch)
                     results.append((existing, False))
@@ -229,13 +238,14 @@ def _replay(
 
 def _project(user: User, new_events: list[Event]) -> None:
     """Fold just-appended events into the stored state (same transaction)."""
-    row = CapitalNarratif.objects.filter(user=user).first()
+    row = (
+        CapitalNarratif.objects.filter(user=user)
+        .only("id", "version", "last_seq", "state")
+        .first()
+    )
     first_seq = new_events[0].seq
     if row is None and first_seq == 1:
-        row = CapitalNarratif(
-            user=user, version=projection.VERSION, last_seq=0, state=None
-        )
-        row.state = projection.empty_state()
+        state = projection.empty_state()
     elif (
         row is None
         or row.version != projection.VERSION
@@ -243,11 +253,20 @@ def _project(user: User, new_events: list[Event]) -> None:
     ):
         _rebuild_locked(user)  # missing, outdated or behind: fold from scratch
         return
+    else:
+        state = row.state
     for event in new_events:
-        projection.apply(row.state, event)
-    row.last_seq = new_events[-1].seq
-    row.updated_at = timezone.now()
-    row.save()
+        projection.apply(state, event)
+    values = {
+        "version": projection.VERSION,
+        "last_seq": new_events[-1].seq,
+        "state": state,
+        "updated_at": timezone.now(),
+    }
+    if row is None:
+        CapitalNarratif.objects.create(user=user, **values)
+    else:
+        CapitalNarratif.objects.filter(pk=row.pk).update(**values)
 
 
 def _rebuild_locked(user: User) -> CapitalNarratif:

@@ -15,6 +15,10 @@ Three kinds of exceptions become envelopes:
 Anything else is a bug: it is logged with the request id, reported through
 Django's ``got_request_exception`` signal (which Sentry listens to), and the
 client gets a 500 envelope without a traceback.
+
+The predecessor's routes (``/auth/``, ``/luna/``, ``/billing/``, served for
+the existing Phoenix apps) answer errors in the old ``{"detail": ...}``
+shape instead; only the shape differs, never the status or the rule.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from rest_framework.views import set_rollback
 logger = logging.getLogger("phoenix.errors")
 
 API_PREFIX = "/api/"
+LEGACY_PREFIXES = ("/auth/", "/luna/", "/billing/")
 
 DEFAULT_MESSAGES = {
     400: gettext_noop("The request is invalid."),
@@ -72,6 +77,29 @@ def envelope(
     return {"error": error}
 
 
+def legacy_body(
+    code: str, message: str, fields: dict | None, extra: dict | None
+) -> dict[str, Any]:
+    """The predecessor's error shape, which the Phoenix apps parse."""
+    if code == "insufficient_energy":
+        packs = (extra or {}).get("packs") or []
+        return {
+            "detail": {
+                "error": "insufficient_energy",
+                "message": message,
+                "action": "recharge_energy",
+                "required_pack": packs[0]["code"] if packs else None,
+                "required": (extra or {}).get("required"),
+                "available": (extra or {}).get("available"),
+                "deficit": (extra or {}).get("deficit"),
+            }
+        }
+    body: dict[str, Any] = {"detail": message}
+    if fields:
+        body["errors"] = fields
+    return body
+
+
 def error_response(
     status_code: int,
     code: str,
@@ -80,13 +108,16 @@ def error_response(
     fields: dict[str, list[str]] | None = None,
     extra: dict[str, Any] | None = None,
     headers: dict[str, str] | None = None,
+    request: HttpRequest | None = None,
 ) -> JsonResponse:
     if message is None:
         message = _(DEFAULT_MESSAGES.get(status_code, DEFAULT_MESSAGES[400]))
+    if request is not None and is_legacy_request(request):
+        body = legacy_body(code, message, fields, extra)
+    else:
+        body = envelope(code, message, fields=fields, extra=extra)
     response = JsonResponse(
-        envelope(code, message, fields=fields, extra=extra),
-        status=status_code,
-        json_dumps_params={"ensure_ascii": False},
+        body, status=status_code, json_dumps_params={"ensure_ascii": False}
     )
     for name, value in (headers or {}).items():
         response[name] = value
@@ -133,17 +164,17 @@ def is_domain_error(exc: BaseException) -> bool:
     )
 
 
-def response_for(exc: BaseException) -> JsonResponse | None:
+def response_for(exc: BaseException, request=None) -> JsonResponse | None:
     """Render a known exception as an envelope, or return None for a bug."""
     if isinstance(exc, Http404):
-        return error_response(404, "not_found")
+        return error_response(404, "not_found", request=request)
     if isinstance(exc, PermissionDenied):
-        return error_response(403, "permission_denied")
+        return error_response(403, "permission_denied", request=request)
     if isinstance(exc, RequestDataTooBig):
-        return error_response(413, "request_too_large")
+        return error_response(413, "request_too_large", request=request)
     if isinstance(exc, exceptions.ValidationError):
         message, fields = validation_payload(exc.detail)
-        return error_response(400, "invalid", message, fields=fields)
+        return error_response(400, "invalid", message, fields=fields, request=request)
     if isinstance(exc, exceptions.APIException):
         code = getattr(exc.detail, "code", None)
         if not isinstance(code, str) or code == exc.default_code:
@@ -165,7 +196,13 @@ def response_for(exc: BaseException) -> JsonResponse | None:
         else:
             message, fields = str(detail), {}
         return error_response(
-            exc.status_code, code, message, fields=fields, extra=extra, headers=headers
+            exc.status_code,
+            code,
+            message,
+            fields=fields,
+            extra=extra,
+            headers=headers,
+            request=request,
         )
     if is_domain_error(exc):
         return error_response(
@@ -175,38 +212,44 @@ def response_for(exc: BaseException) -> JsonResponse | None:
             fields=getattr(exc, "fields", None),
             extra=getattr(exc, "extra", None),
             headers=getattr(exc, "headers", None),
+            request=request,
         )
     return None
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> JsonResponse:
     """DRF's EXCEPTION_HANDLER: every error out of an API view is an envelope."""
-    response = response_for(exc)
+    request = context.get("request")
+    django_request = getattr(request, "_request", request)
+    response = response_for(exc, django_request)
     if response is None:
-        request = context.get("request")
         logger.error("unhandled error in an API view", exc_info=exc)
-        got_request_exception.send(
-            sender=None, request=getattr(request, "_request", request)
-        )
-        response = error_response(500, "server_error")
+        got_request_exception.send(sender=None, request=django_request)
+        response = error_response(500, "server_error", request=django_request)
     # An error inside an outer atomic block must not leave half the work behind.
     set_rollback()
     return response
 
 
+def is_legacy_request(request: HttpRequest) -> bool:
+    return request.path.startswith(LEGACY_PREFIXES)
+
+
 def is_api_request(request: HttpRequest) -> bool:
-    return request.path.startswith(API_PREFIX)
+    return request.path.startswith(API_PREFIX) or is_legacy_request(request)
 
 
 def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """Catch-all for unknown /api/ routes (any method)."""
-    return error_response(404, "not_found", _("No API endpoint at this address."))
+    """Catch-all for unknown API routes (any method)."""
+    return error_response(
+        404, "not_found", _("No API endpoint at this address."), request=request
+    )
 
 
 def _html_or_json(default_view, status_code: int, code: str):
     def view(request: HttpRequest, exception: BaseException | None = None, **kwargs):
         if is_api_request(request):
-            return error_response(status_code, code)
+            return error_response(status_code, code, request=request)
         if exception is None:
             return default_view(request, **kwargs)
         return default_view(request, exception, **kwargs)

@@ -71,6 +71,6 @@ class ApiInputGuardMiddleware(_Middleware):
         if "\x00" in request.path or "%00" in query or "\x00" in query:
             message = _("Null characters are not allowed.")
             if is_api_request(request):
-                return error_response(400, "invalid", message)
+                return error_response(400, "invalid", message, request=request)
             return HttpResponse(message, status=400, content_type="text/plain")
         return None

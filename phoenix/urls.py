@@ -26,9 +26,15 @@ urlpatterns = [
     path("ready", health.ready, name="ready"),
     *api_patterns,
     path("", include("accounts.urls")),
+    path("", include("narrative.urls")),
     path("", include("energy.urls")),
+    # The predecessor's routes, kept for the Phoenix apps that still call them
+    # (listed under the "legacy" tag of the schema; errors in its old shape).
+    path("", include("accounts.compat_urls")),
+    path("", include("energy.compat_urls")),
     # Unknown API routes answer a JSON 404 whatever the method, even in DEBUG.
     re_path(r"^api/", errors.api_not_found),
+    re_path(r"^(auth|luna|billing)/", errors.api_not_found),
     path("admin", RedirectView.as_view(url="/admin/", permanent=True)),
     path("admin/", admin.site.urls),
 ]

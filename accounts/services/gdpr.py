@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts import registry
 from accounts.models import Session, User
+from accounts.services import trail
 from accounts.services.errors import WrongPassword
 from accounts.services.sessions import revoke_all_sessions
 
@@ -45,6 +46,8 @@ def export_account(*, user: User) -> dict[str, Any]:
     for handler in registry.gdpr_handlers():
         if handler.export is not None:
             document[handler.name] = handler.export(user=user)
+    with transaction.atomic():
+        trail.record(user, "account_exported")
     return document
 
 
@@ -67,6 +70,7 @@ def erase_account(*, user: User, password: str) -> None:
         user.is_staff = False
         user.is_superuser = False
         user.save()
+        trail.record(user, "account_erased")
 
 
 def set_active(*, user: User, active: bool) -> None:

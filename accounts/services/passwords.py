@@ -15,6 +15,7 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from accounts.models import Session, User, UserManager
+from accounts.services import trail
 from accounts.services.errors import (
     InvalidResetLink,
     TooManyAttempts,
@@ -57,7 +58,9 @@ def change_password(
         user.set_password(new_password)
         user.save(update_fields=["password"])
         others = Session.objects.filter(user=user).exclude(pk=keep_session_id)
-        return revoke_sessions(others, Session.RevokedReason.PASSWORD)
+        count = revoke_sessions(others, Session.RevokedReason.PASSWORD)
+        trail.record(user, "password_changed", sessions_revoked=count)
+        return count
 
 
 def request_password_reset(*, email: str, client: Client) -> None:
@@ -97,4 +100,5 @@ def confirm_password_reset(*, uid: str, token: str, new_password: str) -> User:
         user.set_password(new_password)
         user.save(update_fields=["password"])
         revoke_all_sessions(user=user, reason=Session.RevokedReason.PASSWORD)
+        trail.record(user, "password_reset")
     return user

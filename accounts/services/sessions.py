@@ -16,6 +16,7 @@ from rest_framework_simplejwt.token_blacklist.models import (
 
 from accounts.models import Session, User
 from accounts.network import device_label, ip_digest, truncate_ip
+from accounts.services import trail
 from accounts.services.errors import (
     SessionEnded,
     SessionNotFound,
@@ -86,6 +87,7 @@ def refresh(*, raw_refresh: str) -> SignedIn:
             revoke_sessions(
                 Session.objects.filter(pk=session.pk), Session.RevokedReason.REUSE
             )
+            trail.record(session.user, "token_reused", session_id=session.pk)
             reused = True
         else:
             BlacklistedToken.objects.create(token=outstanding)
@@ -111,12 +113,23 @@ def session_id_from_refresh(raw_refresh: str) -> uuid.UUID | None:
 
 
 def logout(*, session_id: uuid.UUID) -> None:
-    revoke_sessions(Session.objects.filter(pk=session_id), Session.RevokedReason.LOGOUT)
+    with transaction.atomic():
+        session = Session.objects.select_related("user").filter(pk=session_id).first()
+        if session is None:
+            return
+        reason = Session.RevokedReason.LOGOUT
+        if revoke_sessions(Session.objects.filter(pk=session_id), reason):
+            trail.record(
+                session.user, "session_revoked", session_id=session_id, reason=reason
+            )
 
 
 def logout_all(*, user: User, keep_session_id: uuid.UUID | None) -> int:
     others = Session.objects.filter(user=user).exclude(pk=keep_session_id)
-    return revoke_sessions(others, Session.RevokedReason.LOGOUT_ALL)
+    with transaction.atomic():
+        count = revoke_sessions(others, Session.RevokedReason.LOGOUT_ALL)
+        trail.record(user, "sessions_revoked", count=count, reason="logout_all")
+    return count
 
 
 def revoke_session(*, user: User, session_id: uuid.UUID) -> None:
@@ -124,8 +137,13 @@ def revoke_session(*, user: User, session_id: uuid.UUID) -> None:
     own = Session.objects.filter(pk=session_id, user=user)
     if not own.exists():
         raise SessionNotFound(_("No such session."))
-    revoke_sessions(own, Session.RevokedReason.USER)
+    with transaction.atomic():
+        if revoke_sessions(own, Session.RevokedReason.USER):
+            trail.record(user, "session_revoked", session_id=session_id, reason="user")
 
 
 def revoke_all_sessions(*, user: User, reason: str) -> int:
-    return revoke_sessions(Session.objects.filter(user=user), reason)
+    with transaction.atomic():
+        count = revoke_sessions(Session.objects.filter(user=user), reason)
+        trail.record(user, "sessions_revoked", count=count, reason=reason)
+    return count

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from accounts import registry
 from accounts.models import Session, User, UserManager
-from accounts.network import ip_digest
+from accounts.network import ip_digest, truncate_ip
+from accounts.services import trail
 from accounts.services.errors import EmailTaken, InvalidCredentials, TooManyAttempts
 from accounts.services.policy import check_password_rules, limiter
 from accounts.services.sessions import Client, SignedIn, open_session
@@ -32,7 +33,15 @@ def register(
         user = create_account(
             email=email, password=password, first_name=first_name, language=language
         )
-        return open_session(user, client)
+        signed_in = open_session(user, client)
+        trail.record(
+            user,
+            "registered",
+            session_id=signed_in.session.pk,
+            device=signed_in.session.device_label,
+            ip=signed_in.session.ip_display,
+        )
+        return signed_in
 
 
 def create_account(
@@ -84,9 +93,25 @@ def login(*, email: str, password: str, client: Client) -> SignedIn:
             raise TooManyAttempts(account_attempt.retry_after)
     user = authenticate(email=email, password=password)
     if user is None:
+        if known is not None:
+            with transaction.atomic():
+                trail.record(
+                    known,
+                    "login_failed",
+                    reason="invalid_credentials",
+                    ip=truncate_ip(client.ip),
+                )
         raise InvalidCredentials(_("Incorrect email or password."))
     per_ip.clear(ip_identity)
     if account_attempt:
         per_account.release(account_attempt)
     with transaction.atomic():
-        return open_session(user, client)
+        signed_in = open_session(user, client)
+        trail.record(
+            user,
+            "login_succeeded",
+            session_id=signed_in.session.pk,
+            device=signed_in.session.device_label,
+            ip=signed_in.session.ip_display,
+        )
+        return signed_in

@@ -25,10 +25,15 @@ from energy.services.ledger import Receipt, get_action, open_wallet
 from energy.services.plans import end_unlimited, set_unlimited
 from energy.services.reading import (
     Check,
+    RefundStatus,
+    Usage,
     WalletView,
     check,
     export_wallet,
+    legacy_profile,
     refund_eligible,
+    refund_status,
+    usage,
     wallet_view,
 )
 from energy.services.refunds import refund, refund_failed
@@ -43,7 +48,9 @@ __all__ = [
     "InsufficientEnergy",
     "Receipt",
     "RefundRefused",
+    "RefundStatus",
     "UnknownAction",
+    "Usage",
     "WalletView",
     "adjust",
     "check",
@@ -54,10 +61,13 @@ __all__ = [
     "end_unlimited",
     "export_wallet",
     "get_action",
+    "legacy_profile",
     "open_wallet",
     "refund",
     "refund_eligible",
     "refund_failed",
+    "refund_status",
     "set_unlimited",
+    "usage",
     "wallet_view",
 ]

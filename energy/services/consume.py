@@ -80,7 +80,7 @@ def _consume(*, key, user, action, app_source, context, actor, actor_label, refe
             actor=actor,
             actor_label=actor_label,
         )
-        narrative.record(
+        event, _created = narrative.record(
             user=user,
             type="energy.consumed",
             payload={
@@ -95,4 +95,4 @@ def _consume(*, key, user, action, app_source, context, actor, actor_label, refe
             app_source=app_source,
         )
         low_balance_signals(user, before, entry.balance_after, app_source)
-        return Receipt(entry=entry, balance=entry.balance_after)
+        return Receipt(entry=entry, balance=entry.balance_after, event_id=event.pk)

@@ -3,6 +3,7 @@ with a conditional UPDATE, append the entry, and keep keys idempotent."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -27,6 +28,7 @@ class Receipt:
     balance: int
     replayed: bool = False
     shortfall: int = 0  # clawbacks: what could not be taken back
+    event_id: uuid.UUID | None = None  # the narrative event recorded with it
 
 
 def cache_key(user_id) -> str:

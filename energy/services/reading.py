@@ -106,3 +106,57 @@ def export_wallet(*, user) -> dict[str, Any]:
             for e in entries
         ],
     }
+
+
+@dataclass(frozen=True)
+class Usage:
+    total_consumed: int
+    last_purchase_at: datetime | None
+
+
+def usage(*, user) -> Usage:
+    """Totals shown beside the balance (the predecessor's check fields)."""
+    from django.db.models import Max, Sum
+
+    entries = LedgerEntry.objects.for_user(user)
+    consumed = entries.filter(kind=Kind.CONSUME).aggregate(total=Sum("amount"))["total"]
+    last = entries.filter(kind=Kind.PURCHASE).aggregate(at=Max("created_at"))["at"]
+    return Usage(total_consumed=-(consumed or 0), last_purchase_at=last)
+
+
+@dataclass(frozen=True)
+class RefundStatus:
+    eligible: bool
+    status: str  # eligible | not_eligible | already_processed | not_found
+    reason: str
+    entry: LedgerEntry | None = None
+
+
+def refund_status(*, user, entry_id) -> RefundStatus:
+    """Would the guarantee refund this consumption? (Read-only.)"""
+    from django.utils.translation import gettext as _
+
+    entry = (
+        LedgerEntry.objects.for_user(user)
+        .select_related("action")
+        .filter(pk=entry_id, kind=Kind.CONSUME)
+        .first()
+    )
+    if entry is None:
+        return RefundStatus(False, "not_found", _("Action not found"))
+    if entry.refunds.filter(kind=Kind.REFUND).exists():
+        return RefundStatus(False, "already_processed", _("Already refunded"), entry)
+    if refund_eligible(entry, refunded=False):
+        return RefundStatus(True, "eligible", _("Eligible for a refund"), entry)
+    return RefundStatus(False, "not_eligible", _("Not covered by the guarantee"), entry)
+
+
+def legacy_profile(*, user) -> dict[str, Any]:
+    """Energy's fields of the predecessor's ``/auth/me``."""
+    view = wallet_view(user=user)
+    return {
+        "luna_energy": view.balance,
+        "subscription_type": "luna_unlimited" if view.unlimited else None,
+        "subscription_status": "active" if view.unlimited else None,
+        "is_unlimited": view.unlimited,
+    }
