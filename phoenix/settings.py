@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "djstripe",  # before billing: its webhook receivers must run before ours
     # Ours, bottom of the import order first.
     "narrative",
     "accounts",
@@ -396,6 +397,19 @@ if STRIPE_PUBLISHABLE_KEY and not STRIPE_PUBLISHABLE_KEY.startswith("pk_"):
     raise ImproperlyConfigured(
         "STRIPE_PUBLISHABLE_KEY: expected a key starting with pk_"
     )
+
+# Billing is on when both keys are set; otherwise its payment endpoints answer 503.
+BILLING_ENABLED = bool(STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY)
+# dj-stripe reads the keys below. Webhook endpoints (URL, secret) are rows of
+# djstripe.WebhookEndpoint: `manage.py register_stripe_webhook` stores
+# STRIPE_WEBHOOK_SECRET in one and prints the URL to give Stripe.
+STRIPE_LIVE_MODE = STRIPE_SECRET_KEY.startswith(("sk_live_", "rk_live_"))
+STRIPE_TEST_SECRET_KEY = "" if STRIPE_LIVE_MODE else STRIPE_SECRET_KEY
+STRIPE_LIVE_SECRET_KEY = STRIPE_SECRET_KEY if STRIPE_LIVE_MODE else ""
+STRIPE_PUBLIC_KEY = STRIPE_PUBLISHABLE_KEY
+DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
+DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
+DJSTRIPE_WEBHOOK_TOLERANCE = 300  # seconds; Stripe's own default
 
 SENTRY_DSN = env.url("SENTRY_DSN", ("http", "https"))
 
