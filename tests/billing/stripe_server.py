@@ -6,6 +6,11 @@ billing call; they are added here, at the HTTP boundary, and nowhere else:
 * ``GET /v1/account``: dj-stripe reads the owner account of every webhook;
 * ``GET /v1/disputes/<id>``: dj-stripe re-reads a dispute before its signal
   (localstripe cannot create disputes; tests store them with ``add_dispute``);
+* fields today's Stripe sends that localstripe leaves out or sets to null
+  (``realistic``): a subscription item's ``subscription`` (dj-stripe links
+  items by it), a subscription's ``default_tax_rates`` list, and a
+  PaymentIntent's ``amount_received``, an invoice's ``discounts`` (which
+  dj-stripe asks to expand: the expansion is dropped from the request);
 * ``POST /v1/subscriptions`` in today's shape: ``items[][price]``,
   ``payment_behavior=default_incomplete``, ``payment_settings`` and the
   invoice's ``confirmation_secret`` are translated to what localstripe knows
@@ -18,6 +23,7 @@ switched off (slow, and shared with anyone else on the machine).
 from __future__ import annotations
 
 import asyncio
+import json
 import threading
 import time
 
@@ -97,8 +103,43 @@ async def create_subscription(request: web.Request) -> web.Response:
     return web.json_response(body)
 
 
+def realistic(value):
+    """Fill in what today's Stripe would send, wherever the object appears."""
+    if isinstance(value, list):
+        return [realistic(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    value = {key: realistic(item) for key, item in value.items()}
+    kind = value.get("object")
+    if kind == "subscription":
+        if value.get("default_tax_rates") is None:
+            value["default_tax_rates"] = []
+        for item in (value.get("items") or {}).get("data") or []:
+            item.setdefault("subscription", value["id"])
+    elif kind in ("invoice", "line_item"):
+        value.setdefault("discounts", [])
+    elif kind == "payment_intent" and "amount_received" not in value:
+        succeeded = value.get("status") == "succeeded"
+        value["amount_received"] = value.get("amount", 0) if succeeded else 0
+    return value
+
+
 @web.middleware
 async def stripe_compat(request: web.Request, handler):
+    response = await compat_routes(request, handler)
+    if response.content_type == "application/json" and response.body:
+        body = realistic(json.loads(response.body))
+        response = web.json_response(body, status=response.status)
+    return response
+
+
+async def compat_routes(request: web.Request, handler):
+    def unsupported(key: str, value: str) -> bool:
+        return key.startswith("expand[") and "discounts" in value
+
+    if any(unsupported(key, value) for key, value in request.query.items()):
+        query = [(k, v) for k, v in request.query.items() if not unsupported(k, v)]
+        request = request.clone(rel_url=request.rel_url.with_query(query))
     if request.method == "GET" and request.path == "/v1/account":
         return web.json_response(ACCOUNT)
     if request.method == "GET" and request.path.startswith("/v1/disputes/"):
