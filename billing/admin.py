@@ -4,7 +4,6 @@ admin (events, webhook triggers, Stripe objects) sits beside them."""
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from billing import services
 from billing.errors import BillingError
@@ -97,10 +96,7 @@ class PurchaseAdmin(ReadOnlyMixin, admin.ModelAdmin):
         if done:
             self.message_user(
                 request,
-                ngettext(
-                    "%(n)d purchase re-synced.", "%(n)d purchases re-synced.", done
-                )
-                % {"n": done},
+                _("Purchases re-synced from Stripe: %(n)d.") % {"n": done},
                 messages.SUCCESS,
             )
         for failure in failed:

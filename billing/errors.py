@@ -51,3 +51,18 @@ class UnknownPurchase(BillingError):
 
     status_code = 404
     error_code = "not_found"
+
+
+class TooManyStarts(BillingError):
+    """Each start creates Stripe objects: a user gets a handful per hour."""
+
+    status_code = 429
+    error_code = "throttled"
+
+    def __init__(self, retry_after: int):
+        super().__init__(
+            _("Too many payment attempts; try again in %(s)s seconds.")
+            % {"s": retry_after},
+            extra={"retry_after": retry_after},
+        )
+        self.headers = {"Retry-After": str(retry_after)}

@@ -2,7 +2,8 @@
 event and re-read its object from Stripe.
 
 dj-stripe runs these receivers inside its processing transaction, once per
-event id: a re-delivered event is not processed again. An exception rolls
+event id: a re-delivered event is not processed again. Rows locked here stay
+locked until dj-stripe commits, so each receiver reads Stripe first. An exception rolls
 the event back, keeps the ``WebhookEventTrigger`` with its traceback (the
 audit lists it) and answers 500, so Stripe delivers it again later.
 
@@ -19,7 +20,7 @@ from djstripe.models import Charge, PaymentIntent
 from djstripe.signals import WEBHOOK_SIGNALS
 
 from billing import services, stripe_api
-from billing.models import Purchase
+from billing.models import Purchase, Subscription
 
 
 def event_object(event) -> dict[str, Any]:
@@ -82,10 +83,15 @@ def subscription_changed(sender, event, **kwargs) -> None:
 
 
 def invoice_paid(sender, event, **kwargs) -> None:
-    row = services.record_invoice(invoice=event_object(event), paid=True)
-    if row is not None:  # a renewal: the period moved on
-        data = stripe_api.retrieve_subscription(row.stripe_subscription_id)
-        services.apply_state(data=data, at=event.created)
+    invoice = event_object(event)
+    subscription_id = services.invoice_subscription_id(invoice)
+    known = Subscription.objects.filter(stripe_subscription_id=subscription_id)
+    if not subscription_id or not known.exists():
+        return
+    # A renewal moves the period on: read it before anything is locked.
+    data = stripe_api.retrieve_subscription(subscription_id)
+    services.apply_state(data=data, at=event.created)
+    services.record_invoice(invoice=invoice, paid=True)
 
 
 def invoice_payment_failed(sender, event, **kwargs) -> None:

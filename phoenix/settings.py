@@ -8,6 +8,7 @@ built-in Luna coach, billing switched off). Every variable is documented in
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -391,8 +392,13 @@ STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET")
 STRIPE_PRICE_UNLIMITED = env.str("STRIPE_PRICE_UNLIMITED")
 STRIPE_API_BASE = env.url("STRIPE_API_BASE", ("http", "https"))
-if STRIPE_SECRET_KEY and not STRIPE_SECRET_KEY.startswith(("sk_", "rk_")):
-    raise ImproperlyConfigured("STRIPE_SECRET_KEY: expected a key starting with sk_")
+# dj-stripe refuses any other shape, but only when the first webhook arrives.
+if STRIPE_SECRET_KEY and not re.fullmatch(
+    r"(sk|rk)_(test|live)_[A-Za-z0-9]{24,}", STRIPE_SECRET_KEY
+):
+    raise ImproperlyConfigured(
+        "STRIPE_SECRET_KEY: expected a key like sk_test_… or sk_live_…"
+    )
 if STRIPE_PUBLISHABLE_KEY and not STRIPE_PUBLISHABLE_KEY.startswith("pk_"):
     raise ImproperlyConfigured(
         "STRIPE_PUBLISHABLE_KEY: expected a key starting with pk_"
@@ -410,6 +416,8 @@ STRIPE_PUBLIC_KEY = STRIPE_PUBLISHABLE_KEY
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
 DJSTRIPE_WEBHOOK_TOLERANCE = 300  # seconds; Stripe's own default
+# (limit, window in seconds): purchase and subscription starts per user.
+BILLING_START_LIMIT = (30, 60 * 60)
 
 SENTRY_DSN = env.url("SENTRY_DSN", ("http", "https"))
 

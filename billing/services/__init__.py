@@ -28,6 +28,7 @@ from billing.services.subscriptions import (
     apply_state,
     cancel_subscription,
     current_subscription,
+    invoice_subscription_id,
     record_invoice,
     start_subscription,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "erase_billing",
     "export_billing",
     "get_pack",
+    "invoice_subscription_id",
     "pack_offers",
     "purchase_totals",
     "record_dispute",

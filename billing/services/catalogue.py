@@ -17,10 +17,12 @@ def get_pack(code: str, *, kind: str) -> Pack:
         valid = ", ".join(
             Pack.objects.active().filter(kind=kind).values_list("code", flat=True)
         )
-        field = "pack" if kind == Pack.Kind.ONE_OFF else "plan"
+        if kind == Pack.Kind.ONE_OFF:
+            field, message = "pack", _("Unknown or unavailable pack: %(code)s.")
+        else:
+            field, message = "plan", _("Unknown or unavailable plan: %(code)s.")
         raise UnknownPack(
-            _("Unknown or unavailable %(field)s: %(code)s.")
-            % {"field": field, "code": code},
+            message % {"code": code},
             fields={field: [_("Valid values: %(codes)s") % {"codes": valid}]},
         )
     return pack

@@ -23,6 +23,7 @@ from billing.errors import BillingUnavailable, PaymentProviderError
 from billing.models import Pack, Purchase
 from billing.services.catalogue import get_pack
 from billing.services.customers import lock_customer
+from billing.services.limits import reserve_start
 from energy import services as energy
 from narrative import services as narrative
 
@@ -42,6 +43,7 @@ def start_purchase(*, user, pack_code: str) -> StartedPurchase:
     if not settings.BILLING_ENABLED:
         raise BillingUnavailable()
     pack = get_pack(pack_code, kind=Pack.Kind.ONE_OFF)
+    reserve_start(user=user)
     purchase = Purchase.objects.create(
         user=user,
         pack=pack,

@@ -29,15 +29,16 @@ def resync_purchase(*, purchase: Purchase) -> Purchase:
     """Bring a purchase in line with Stripe: payment, failure, refunds.
 
     Used by ``charge.refunded`` (a refund never lands before its credit) and
-    by the admin's "re-sync from Stripe" action. Stripe is read first, with
-    no row locked.
+    by the admin's "re-sync from Stripe" action. Everything is read from
+    Stripe first: no network call happens once a row is locked (a webhook's
+    locks last until dj-stripe commits).
     """
     if not purchase.payment_intent_id:
         return purchase
     intent = stripe_api.retrieve_payment_intent(purchase.payment_intent_id)
     if intent.get("status") == "succeeded":
-        record_payment(intent=intent)
         refunds = stripe_api.list_refunds(payment_intent_id=intent["id"])
+        record_payment(intent=intent)
         apply_refunds(payment_intent_id=intent["id"], refunds=refunds)
     elif intent.get("last_payment_error"):
         record_payment_failure(intent=intent)

@@ -30,6 +30,7 @@ from billing.errors import (
 from billing.models import Customer, Pack, Subscription
 from billing.services.catalogue import get_pack
 from billing.services.customers import ensure_customer, lock_customer
+from billing.services.limits import reserve_start
 from energy import services as energy
 from energy.models import Plan, Wallet
 from narrative import services as narrative
@@ -81,6 +82,7 @@ def start_subscription(*, user, plan: str) -> StartedSubscription:
     price = pack.price_id()
     if not price:
         raise BillingUnavailable(_("Luna Unlimited is not available at the moment."))
+    reserve_start(user=user)
     with transaction.atomic():
         lock_customer(user.pk)
         mine = Subscription.objects.for_user(user)

@@ -122,3 +122,15 @@ def test_a_malformed_purchase_id_is_a_json_404(auth_client):
     response = auth_client.get("/api/billing/purchases/12")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_payment_starts_are_limited_per_user(stripe_side, auth_client, settings):
+    settings.BILLING_START_LIMIT = (2, 3600)
+    for _ in range(2):
+        started = auth_client.post("/api/billing/purchases", {"pack": "cafe_luna"})
+        assert started.status_code == 201
+    refused = auth_client.post("/api/billing/purchases", {"pack": "cafe_luna"})
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "throttled"
+    assert int(refused["Retry-After"]) > 0
+    assert Purchase.objects.count() == 2

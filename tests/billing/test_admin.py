@@ -50,7 +50,7 @@ def test_resync_from_stripe_credits_a_payment_whose_webhook_was_lost(
         follow=True,
     )
 
-    assert b"1 purchase re-synced" in response.content
+    assert b"Purchases re-synced from Stripe: 1." in response.content
     purchase.refresh_from_db()
     assert purchase.status == "paid"
     assert Wallet.objects.get(pk=user.pk).balance == before + 400

@@ -203,3 +203,35 @@ def test_payments_that_are_not_purchases_are_ignored(stripe_side, user):
     response = stripe_side.deliver(succeeded_event(stripe_side, intent.id))
     assert response.status_code == 200
     assert not LedgerEntry.objects.filter(kind=Kind.PURCHASE).exists()
+
+
+def test_the_history_lists_my_purchases_newest_first_with_totals(
+    stripe_side, auth_client, user, buy
+):
+    for pack in ("cafe_luna", "repas_luna"):
+        body = buy(auth_client, pack)
+        stripe_side.pay(intent_of(body))
+        stripe_side.deliver(succeeded_event(stripe_side, intent_of(body)))
+    pending = buy(auth_client, "petit_dej_luna")
+
+    page = auth_client.get("/api/billing/purchases").json()
+
+    assert [p["id"] for p in page["results"]][0] == pending["purchase_id"]
+    assert [p["pack"] for p in page["results"]] == [
+        "petit_dej_luna",
+        "repas_luna",
+        "cafe_luna",
+    ]
+    assert page["totals"] == {
+        "purchases": 2,
+        "energy_bought": 110 + 400,
+        "spent_cents": {"eur": 299 + 999},
+    }
+    paid = auth_client.get("/api/billing/purchases", {"status": "paid"}).json()
+    assert len(paid["results"]) == 2 and paid["totals"]["purchases"] == 2
+    first = auth_client.get("/api/billing/purchases", {"limit": 1}).json()
+    assert len(first["results"]) == 1 and first["next"]
+    second = auth_client.get(first["next"]).json()
+    assert second["results"][0]["pack"] == "repas_luna"
+    bad = auth_client.get("/api/billing/purchases", {"status": "stolen"})
+    assert bad.status_code == 400
