@@ -27,7 +27,6 @@ from billing.serializers import (
     SubscriptionStatusSerializer,
     UserQueryInput,
 )
-from energy import services as energy
 
 TAG = "billing"
 USER_ID_PARAM = OpenApiParameter(
@@ -180,13 +179,8 @@ class SubscriptionView(ServiceAwareView):
     """Luna Unlimited: start, read, cancel at period end."""
 
     def status_body(self, user) -> dict:
-        row = services.current_subscription(user=user)
         return SubscriptionStatusSerializer(
-            {
-                "has_active_subscription": bool(row and row.grants_unlimited()),
-                "unlimited": energy.wallet_view(user=user).unlimited,
-                "subscription": row,
-            }
+            services.subscription_status(user=user)
         ).data
 
     @extend_schema(
@@ -232,7 +226,5 @@ class SubscriptionView(ServiceAwareView):
         query = UserQueryInput(data=request.query_params)
         query.is_valid(raise_exception=True)
         user = self.target_user(request, query.validated_data, "billing:write")
-        if not settings.BILLING_ENABLED:
-            raise services.BillingUnavailable()
         services.cancel_subscription(user=user)
         return Response(self.status_body(user))

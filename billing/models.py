@@ -339,7 +339,10 @@ class Subscription(models.Model):
         return f"subscription:{self.stripe_subscription_id}"
 
     def grants_unlimited(self, at=None) -> bool:
+        """Paid up (active or trialing) and inside the current period."""
         at = at or timezone.now()
-        return self.status in self.UNLIMITED and (
-            self.current_period_end is None or self.current_period_end > at
+        return (
+            self.status in self.UNLIMITED
+            and self.current_period_end is not None
+            and self.current_period_end > at
         )

@@ -25,12 +25,14 @@ from billing.services.records import erase_billing, export_billing, purchase_tot
 from billing.services.refunds import apply_refunds, record_dispute, resync_purchase
 from billing.services.subscriptions import (
     StartedSubscription,
+    SubscriptionStatus,
     apply_state,
     cancel_subscription,
     current_subscription,
     invoice_subscription_id,
     record_invoice,
     start_subscription,
+    subscription_status,
 )
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "PaymentProviderError",
     "StartedPurchase",
     "StartedSubscription",
+    "SubscriptionStatus",
     "UnknownPack",
     "apply_refunds",
     "apply_state",
@@ -60,4 +63,5 @@ __all__ = [
     "resync_purchase",
     "start_purchase",
     "start_subscription",
+    "subscription_status",
 ]

@@ -69,13 +69,11 @@ def export_billing(*, user) -> dict[str, Any]:
 
 
 def erase_billing(*, user) -> None:
-    """Keep every record of money (accounting); drop purchases that never
-    moved any, and the email held in dj-stripe's and Stripe's customer."""
+    """Keep purchases and subscriptions (accounting; a started PaymentIntent
+    can still be paid and must still find its purchase); forget who the
+    customer was in dj-stripe's copy and, after commit, at Stripe."""
     from djstripe.models import Customer as StripeCustomer
 
-    Purchase.objects.for_user(user).filter(
-        status__in=[Purchase.Status.PENDING, Purchase.Status.FAILED]
-    ).delete()
     customer = Customer.objects.filter(pk=user.pk).first()
     if customer is None or not customer.stripe_customer_id:
         return

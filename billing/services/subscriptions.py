@@ -126,14 +126,32 @@ def start_subscription(*, user, plan: str) -> StartedSubscription:
     )
 
 
+@dataclass(frozen=True)
+class SubscriptionStatus:
+    has_active_subscription: bool  # Luna Unlimited paid and running now
+    unlimited: bool  # the wallet's plan, whatever granted it
+    subscription: Subscription | None
+
+
 def current_subscription(*, user) -> Subscription | None:
     """The subscription to show: the live one, else the latest started."""
     mine = Subscription.objects.for_user(user).exclude(stripe_subscription_id="")
     return mine.live().first() or mine.first()
 
 
+def subscription_status(*, user) -> SubscriptionStatus:
+    row = current_subscription(user=user)
+    return SubscriptionStatus(
+        has_active_subscription=bool(row and row.grants_unlimited()),
+        unlimited=energy.wallet_view(user=user).unlimited,
+        subscription=row,
+    )
+
+
 def cancel_subscription(*, user) -> Subscription:
     """Cancel at the end of the paid period (idempotent)."""
+    if not settings.BILLING_ENABLED:
+        raise BillingUnavailable()
     row = Subscription.objects.for_user(user).live().first()
     if row is None or not row.stripe_subscription_id:
         raise NoSubscription(_("You have no Luna Unlimited subscription to cancel."))
