@@ -200,5 +200,8 @@ class CapitalSerializer(serializers.Serializer):
     ats = AtsSerializer()
     career_phase = PhaseSerializer()
     growth_trajectory = TrajectorySerializer()
+    engagement_score = serializers.IntegerField(
+        help_text=_("0–100: variety of actions and activity.")
+    )
     milestones = MilestoneSerializer(many=True)
     recommendations = RecommendationSerializer(many=True)

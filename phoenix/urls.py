@@ -35,6 +35,7 @@ urlpatterns = [
     # (listed under the "legacy" tag of the schema; errors in its old shape).
     path("", include("accounts.compat_urls")),
     path("", include("energy.compat_urls")),
+    path("", include("narrative.compat_urls")),
     # Unknown API routes answer a JSON 404 whatever the method, even in DEBUG.
     re_path(r"^api/", errors.api_not_found),
     re_path(r"^(auth|luna|billing)/", errors.api_not_found),

@@ -18,6 +18,10 @@ Growth trajectory, from the actions performed (``energy.consumed`` and
 otherwise the mean complexity of the 5 latest actions (``COMPLEXITY``):
 ≥ 4 **advanced_user**, ≥ 2.5 **progressing**, else **beginner**.
 
+Engagement score, 0 to 100 (the predecessor's formula): up to 50 for the
+variety of actions (10 per distinct action) plus up to 50 for activity
+(2 per event).
+
 Recommendations, at most three, in this order, never suggesting what the
 user already does:
 
@@ -186,6 +190,11 @@ def recommendations(state: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def engagement_score(state: dict[str, Any]) -> int:
+    distinct = len([action for action in state["actions"] if action != OTHER])
+    return min(10 * distinct, 50) + min(2 * state["events"], 50)
+
+
 def by_count(counter: dict[str, int]) -> dict[str, int]:
     return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0])))
 
@@ -231,6 +240,7 @@ def render(state: dict[str, Any]) -> dict[str, Any]:
             "code": trajectory,
             "label": trajectory_labels()[trajectory],
         },
+        "engagement_score": engagement_score(state),
         "milestones": list(reversed(state["milestones"])),
         "recommendations": recommendations(state),
     }
