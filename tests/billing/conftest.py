@@ -11,6 +11,7 @@ import secrets
 import time
 
 import pytest
+import requests
 import stripe
 from django.test import Client
 from djstripe.models import WebhookEndpoint
@@ -29,14 +30,6 @@ def localstripe():
     url = server.start()
     previous = stripe.api_base
     stripe.api_base = url
-    stripe.Plan.create(
-        id=PRICE,
-        amount=2999,
-        currency="eur",
-        interval="month",
-        product={"name": "Luna Unlimited"},
-        api_key=SECRET_KEY,
-    )
     yield server
     stripe.api_base = previous
     server.stop()
@@ -164,7 +157,18 @@ def billing_off(settings):
 
 
 @pytest.fixture
-def stripe_side(stripe_settings, db) -> StripeHarness:
+def stripe_side(localstripe, stripe_settings, db) -> StripeHarness:
+    """A fresh Stripe account (localstripe emptied) with the Unlimited price,
+    and this hub's webhook endpoint."""
+    requests.delete(f"{localstripe.url}/_config/data", timeout=5).raise_for_status()
+    stripe.Plan.create(
+        id=PRICE,
+        amount=2999,
+        currency="eur",
+        interval="month",
+        product={"name": "Luna Unlimited"},
+        api_key=SECRET_KEY,
+    )
     endpoint = WebhookEndpoint.objects.create(
         id=f"we_{secrets.token_hex(8)}",
         url="https://hub.example.com/stripe/webhook",

@@ -41,9 +41,12 @@ def test_erasure_keeps_money_records_and_forgets_the_customer(
 
     assert response.status_code in (200, 204)
     # A started payment may still be paid; it must still find its purchase.
-    assert Purchase.objects.filter(
-        pk__in=[paid["purchase_id"], started.json()["purchase_id"]]
-    ).count() == 2
+    assert (
+        Purchase.objects.filter(
+            pk__in=[paid["purchase_id"], started.json()["purchase_id"]]
+        ).count()
+        == 2
+    )
     assert Customer.objects.get(pk=user.pk).stripe_customer_id == customer_id
     at_stripe = stripe.Customer.retrieve(customer_id, **stripe_side.options)
     assert not at_stripe.email

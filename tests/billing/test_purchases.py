@@ -216,7 +216,7 @@ def test_the_history_lists_my_purchases_newest_first_with_totals(
 
     page = auth_client.get("/api/billing/purchases").json()
 
-    assert [p["id"] for p in page["results"]][0] == pending["purchase_id"]
+    assert page["results"][0]["id"] == pending["purchase_id"]
     assert [p["pack"] for p in page["results"]] == [
         "petit_dej_luna",
         "repas_luna",
