@@ -54,7 +54,12 @@ class Pack(models.Model):
     features_en = models.JSONField(
         _("features (English)"), default=list, blank=True, help_text=_("Bullets.")
     )
-    price_cents = models.PositiveIntegerField(_("price in cents"))
+    price_cents = models.PositiveIntegerField(
+        _("price in cents"),
+        help_text=_(
+            "Subscriptions: the price shown; Stripe's price sets what is charged."
+        ),
+    )
     currency = models.CharField(
         max_length=3,
         default="eur",
