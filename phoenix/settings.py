@@ -415,7 +415,9 @@ STRIPE_LIVE_SECRET_KEY = STRIPE_SECRET_KEY if STRIPE_LIVE_MODE else ""
 STRIPE_PUBLIC_KEY = STRIPE_PUBLISHABLE_KEY
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
 DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
-DJSTRIPE_WEBHOOK_TOLERANCE = 300  # seconds; Stripe's own default
+# Signature age accepted, in seconds (Stripe's default); dj-stripe keeps it on
+# each endpoint row, which register_stripe_webhook writes.
+DJSTRIPE_WEBHOOK_TOLERANCE = 300
 # (limit, window in seconds): purchase and subscription starts per user.
 BILLING_START_LIMIT = (30, 60 * 60)
 
