@@ -8,6 +8,7 @@ built-in Luna coach, billing switched off). Every variable is documented in
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -94,6 +95,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "djstripe",  # before billing: its webhook receivers must run before ours
     # Ours, bottom of the import order first.
     "narrative",
     "accounts",
@@ -390,12 +392,34 @@ STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET")
 STRIPE_PRICE_UNLIMITED = env.str("STRIPE_PRICE_UNLIMITED")
 STRIPE_API_BASE = env.url("STRIPE_API_BASE", ("http", "https"))
-if STRIPE_SECRET_KEY and not STRIPE_SECRET_KEY.startswith(("sk_", "rk_")):
-    raise ImproperlyConfigured("STRIPE_SECRET_KEY: expected a key starting with sk_")
+# dj-stripe refuses any other shape, but only when the first webhook arrives.
+if STRIPE_SECRET_KEY and not re.fullmatch(
+    r"(sk|rk)_(test|live)_[A-Za-z0-9]{24,}", STRIPE_SECRET_KEY
+):
+    raise ImproperlyConfigured(
+        "STRIPE_SECRET_KEY: expected a key like sk_test_… or sk_live_…"
+    )
 if STRIPE_PUBLISHABLE_KEY and not STRIPE_PUBLISHABLE_KEY.startswith("pk_"):
     raise ImproperlyConfigured(
         "STRIPE_PUBLISHABLE_KEY: expected a key starting with pk_"
     )
+
+# Billing is on when both keys are set; otherwise its payment endpoints answer 503.
+BILLING_ENABLED = bool(STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY)
+# dj-stripe reads the keys below. Webhook endpoints (URL, secret) are rows of
+# djstripe.WebhookEndpoint: `manage.py register_stripe_webhook` stores
+# STRIPE_WEBHOOK_SECRET in one and prints the URL to give Stripe.
+STRIPE_LIVE_MODE = STRIPE_SECRET_KEY.startswith(("sk_live_", "rk_live_"))
+STRIPE_TEST_SECRET_KEY = "" if STRIPE_LIVE_MODE else STRIPE_SECRET_KEY
+STRIPE_LIVE_SECRET_KEY = STRIPE_SECRET_KEY if STRIPE_LIVE_MODE else ""
+STRIPE_PUBLIC_KEY = STRIPE_PUBLISHABLE_KEY
+DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
+DJSTRIPE_WEBHOOK_VALIDATION = "verify_signature"
+# Signature age accepted, in seconds (Stripe's default); dj-stripe keeps it on
+# each endpoint row, which register_stripe_webhook writes.
+DJSTRIPE_WEBHOOK_TOLERANCE = 300
+# (limit, window in seconds): purchase and subscription starts per user.
+BILLING_START_LIMIT = (30, 60 * 60)
 
 SENTRY_DSN = env.url("SENTRY_DSN", ("http", "https"))
 

@@ -28,6 +28,9 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("narrative.urls")),
     path("", include("energy.urls")),
+    path("", include("billing.urls")),
+    # Stripe webhooks: /stripe/webhook/<endpoint uuid> (verified by signature).
+    path("stripe/", include("djstripe.urls", namespace="djstripe")),
     # The predecessor's routes, kept for the Phoenix apps that still call them
     # (listed under the "legacy" tag of the schema; errors in its old shape).
     path("", include("accounts.compat_urls")),

@@ -25,6 +25,22 @@ PASSWORD = "correct-horse-battery-staple"
 _numbers = itertools.count(1)
 
 
+def pytest_configure(config):
+    import stripe
+    from django.conf import settings
+
+    # Nothing leaves loopback: the Stripe SDK talks to localstripe
+    # (tests/billing) or to a closed port.
+    stripe.api_base = "http://127.0.0.1:9"
+
+    # dj-stripe's migrations take ~2 minutes per test database; build its
+    # tables from one equivalent migration (see tests/billing/djstripe_schema).
+    settings.MIGRATION_MODULES = {
+        **getattr(settings, "MIGRATION_MODULES", {}),
+        "djstripe": "tests.billing.djstripe_schema.migrations",
+    }
+
+
 def pytest_collection_modifyitems(config, items):
     # CI sets PHOENIX_REQUIRE_BROWSER=1: there a missing Chromium fails the
     # browser tests instead of skipping them.
@@ -60,6 +76,7 @@ def _skip_postgres_only(request):
 # table when they end, so the seeds are put back before a test that needs them.
 SEED_MIGRATIONS = [
     ("energy.migrations.0002_seed_action_catalogue", "seed"),
+    ("billing.migrations.0002_seed_packs", "seed"),
 ]
 
 
@@ -68,9 +85,10 @@ def ensure_seed_data() -> None:
 
     from django.apps import apps
 
+    from billing.models import Pack
     from energy.models import Action
 
-    if Action.objects.exists():
+    if Action.objects.exists() and Pack.objects.exists():
         return
     for module, function in SEED_MIGRATIONS:
         getattr(importlib.import_module(module), function)(apps, None)
