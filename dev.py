@@ -81,7 +81,10 @@ def project_env() -> dict[str, str]:
 def serve(extra: list[str]) -> None:
     ensure_venv("requirements.txt")
     env = project_env()
-    say("applying migrations (this also seeds the action catalogue and the packs)")
+    say(
+        "applying migrations (this also seeds the action catalogue and the packs; "
+        "the very first run takes about two minutes, mostly dj-stripe's tables)"
+    )
     run(PYTHON, "manage.py", "migrate", "--noinput", env=env)
     address = extra[0] if extra else "127.0.0.1:8000"
     say(f"serving on http://{address}/  (Ctrl-C to stop)")
