@@ -52,10 +52,17 @@ def consume(
 def _consume(*, key, user, action, app_source, context, actor, actor_label, reference):
     with transaction.atomic():
         wallet = lock_wallet(user)
-        existing = existing_entry(key)
-        if existing is not None:
-            return replay(existing, wallet, kind=Kind.CONSUME, action=action)
         unlimited = wallet.is_unlimited()
+        short = not unlimited and wallet.balance < action.cost
+        if unlimited or short:
+            # A replay answers what the first request got, whatever the
+            # balance is now, and never spends a fair-use slot. (On the usual
+            # path the key's unique index detects a replay at the insert.)
+            existing = existing_entry(key)
+            if existing is not None:
+                return replay(existing, wallet, kind=Kind.CONSUME, action=action)
+        if short:
+            raise InsufficientEnergy(required=action.cost, available=wallet.balance)
         if unlimited:
             limit, window = settings.ENERGY_UNLIMITED_FAIR_USE
             attempt = SlidingWindow("unlimited-fair-use", limit=limit, window=window)
@@ -63,8 +70,6 @@ def _consume(*, key, user, action, app_source, context, actor, actor_label, refe
             if not reserved:
                 raise FairUseExceeded(reserved.retry_after)
             amount = 0
-        elif wallet.balance < action.cost:
-            raise InsufficientEnergy(required=action.cost, available=wallet.balance)
         else:
             amount = -action.cost
         before = wallet.balance

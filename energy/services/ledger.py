@@ -36,16 +36,16 @@ def cache_key(user_id) -> str:
 
 
 def get_action(code: str) -> Action:
-    action = Action.objects.active().filter(code=code).first()
-    if action is None:
+    try:
+        return Action.objects.active().get(code=code)
+    except Action.DoesNotExist:
         valid = list(Action.objects.active().values_list("code", flat=True))
         raise UnknownAction(
             _("Unknown or inactive action: %(code)s.") % {"code": code},
             fields={
                 "action": [_("Valid actions: %(codes)s") % {"codes": ", ".join(valid)}]
             },
-        )
-    return action
+        ) from None
 
 
 def invalidate(user_id) -> None:
@@ -150,7 +150,10 @@ def replay(existing: LedgerEntry, wallet: Wallet, *, kind: str, action=None) -> 
 
 
 def existing_entry(key: str) -> LedgerEntry | None:
-    return LedgerEntry.objects.filter(idempotency_key=key).first()
+    try:
+        return LedgerEntry.objects.get(idempotency_key=key)
+    except LedgerEntry.DoesNotExist:
+        return None
 
 
 def idempotent(fn):
