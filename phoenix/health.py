@@ -19,6 +19,16 @@ from phoenix.version import COMMIT, VERSION
 PROBE_TIMEOUT_SECONDS = 3.0
 
 
+FEATURES = [
+    "luna-session-zero",
+    "enterprise-auth",
+    "multi-device-sessions",
+    "refresh-token-rotation",
+    "rate-limiting",
+    "event-store-audit",
+]
+
+
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
     """Liveness: the process answers. No I/O at all."""
@@ -28,6 +38,8 @@ def health(request: HttpRequest) -> JsonResponse:
             "service": "phoenix-luna-hub",
             "version": VERSION,
             "commit": COMMIT,
+            # The predecessor's field, still read by the Phoenix apps.
+            "features": FEATURES,
         }
     )
 

@@ -14,6 +14,7 @@ def test_health_reports_version_and_commit_without_io(client):
     assert body["status"] == "healthy"
     assert body["version"] == VERSION
     assert body["commit"] == COMMIT
+    assert "refresh-token-rotation" in body["features"]  # the old field
 
 
 @pytest.mark.django_db
