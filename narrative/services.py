@@ -136,8 +136,12 @@ def _append_all(
                 (_replay(stored[draft.id], draft, user, index, batch), False)
                 for index, draft in enumerate(drafts)
             ]
+    # A savepoint is needed only to report a conflict on an id the caller
+    # chose; generated ids (uuid4) cannot collide, so inside a caller's
+    # transaction (energy's debit) they skip the SAVEPOINT/RELEASE round trips.
+    savepoint = bool(given) or not connection.in_atomic_block
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             stream = _lock_stream(user)
             results, created = [], []
             for index, draft in enumerate(drafts):
