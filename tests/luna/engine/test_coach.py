@@ -100,7 +100,7 @@ def test_celebration_with_bonus():
     assert "bonus of 5 energy" in text
     letters = Achievement("letters_created", "minor", "2026-W47", 1, 0)
     text = compose(context(celebration=letters))
-    assert "1 letters written this week" in text
+    assert "Letters written this week: 1. Bravo!" in text
     assert "bonus" not in text
 
 
