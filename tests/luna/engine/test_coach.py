@@ -117,6 +117,16 @@ def test_french_reply_keeps_the_data_and_the_shape():
     assert text.rstrip().endswith("?")
 
 
+def test_french_reply_is_in_french_once_the_catalogue_is_compiled():
+    with translation.override("fr"):
+        if translation.gettext("Here is what I suggest:") == "Here is what I suggest:":
+            pytest.skip("French catalogue not compiled yet (tools/fr-luna-engine.json)")
+    text = compose(context(language="fr"))
+    assert text.startswith("Je t'entends, Ana")
+    assert "Optimisation du CV — 12 points d'énergie" in text
+    assert "Here is what I suggest" not in text
+
+
 def test_the_active_language_is_restored():
     with translation.override("en"):
         compose(context(language="fr"))

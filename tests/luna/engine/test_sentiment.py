@@ -106,6 +106,11 @@ def test_emotional_state_style_and_energy():
     assert analyze("Mon CV est prêt").energy_level == "medium"
 
 
+def test_a_negated_positive_word_is_not_positive():
+    assert analyze("I am not excited").emotional_state == "neutral"
+    assert analyze("ce n'est pas génial").emotional_state == "neutral"
+
+
 def test_a_capitalised_sentence_is_not_shouting():
     assert analyze("Je travaille sur mon CV chez Airbus").communication_style == (
         "neutral"
