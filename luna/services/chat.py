@@ -22,6 +22,7 @@ from luna.engine import coach as engine_coach
 from luna.engine import costs as engine_costs
 from luna.engine import prompt as engine_prompt
 from luna.engine import sentiment as engine_sentiment
+from luna.engine import vision as engine_vision
 from luna.models import AppContext, Conversation, Message, Provider, Role, Status
 from luna.services import loops
 from luna.services.errors import LunaError, NotFound
@@ -102,6 +103,7 @@ def _history(user) -> list[str]:
 
 
 def _memory(conversation: Conversation) -> list:
+    """The conversation's latest turns (the prompt keeps what fits its budget)."""
     if conversation._state.adding:
         return []
     rows = (
@@ -109,16 +111,7 @@ def _memory(conversation: Conversation) -> list:
         .order_by("-created_at")
         .values_list("role", "content")[:MEMORY_MESSAGES]
     )
-    turns = [engine_prompt.Turn(role, text) for role, text in reversed(rows)]
-    return engine_prompt.fit_turns(turns, settings.LUNA_MEMORY_TOKENS)
-
-
-def _next_actions(costs: dict[str, int]) -> list[dict[str, Any]]:
-    return [
-        {"action": code, "cost": costs[code]}
-        for code in ("optimisation_cv", "lettre_motivation", "mirror_match")
-        if code in costs
-    ]
+    return [engine_prompt.Turn(role, text) for role, text in reversed(rows)]
 
 
 def start_turn(
@@ -180,7 +173,6 @@ def start_turn(
     if celebration and celebration["balance"] is not None:
         balance = celebration["balance"]
     vision = loops.vision_for(user, text, events=events, language=language)
-    costs = loops.action_costs()
     context = engine_prompt.PromptContext(
         language=language,
         first_name=user.first_name,
@@ -196,7 +188,10 @@ def start_turn(
         goal_title=vision["goal_title"],
         story=vision["story_connection"],
         celebration=celebration["achievement"] if celebration else None,
-        next_actions=_next_actions(costs),
+        next_actions=loops.next_actions(
+            engine_vision.suggest_actions(vision["intent"], progress), language
+        ),
+        memory_budget_tokens=settings.LUNA_MEMORY_TOKENS,
     )
     prompt = engine_prompt.build(context)
     if celebration:

@@ -46,13 +46,33 @@ def facts(user, *, now: datetime | None = None, days: int = FACT_DAYS) -> list:
     ]
 
 
+def _catalogue() -> dict[str, tuple[int, str, str]]:
+    """The energy catalogue, code → (cost, French label, English label)."""
+    catalogue = cache.get(COSTS_CACHE_KEY)
+    if catalogue is None:
+        catalogue = {
+            code: (cost, label_fr, label_en)
+            for code, cost, label_fr, label_en in Action.objects.active().values_list(
+                "code", "cost", "label_fr", "label_en"
+            )
+        }
+        cache.set(COSTS_CACHE_KEY, catalogue, 60)
+    return catalogue
+
+
 def action_costs() -> dict[str, int]:
-    """The energy catalogue, code → cost (cached briefly; display only)."""
-    costs = cache.get(COSTS_CACHE_KEY)
-    if costs is None:
-        costs = dict(Action.objects.active().values_list("code", "cost"))
-        cache.set(COSTS_CACHE_KEY, costs, 60)
-    return costs
+    """Code → cost (display only: energy.services.consume decides)."""
+    return {code: entry[0] for code, entry in _catalogue().items()}
+
+
+def next_actions(codes: list[str], language: str) -> list[tuple[str, str, int]]:
+    """(code, label, cost) for the prompt and the coach, in ``language``."""
+    catalogue = _catalogue()
+    return [
+        (code, catalogue[code][2 if language == "en" else 1], catalogue[code][0])
+        for code in codes
+        if code in catalogue
+    ]
 
 
 def primary_goal(user) -> Goal | None:
@@ -83,7 +103,7 @@ def progress_for(user, *, now: datetime | None = None, events=None):
 
 def progress_view(*, user) -> dict[str, Any]:
     """``GET /api/luna/progress``: the engine's progress, JSON-ready."""
-    return plain(progress_for(user))
+    return plain(engine_progress.as_dict(progress_for(user)))
 
 
 def _cooldown_key(user) -> str:
@@ -97,15 +117,15 @@ def award_celebration(*, user, progress, message=None) -> dict[str, Any] | None:
     ``luna:celebration:<user>:<metric>:<level>:<period>`` make a repeat (or a
     concurrent twin) a no-op; the per-user cooldown spaces celebrations out.
     """
-    achievement = engine_progress.celebration(progress)
+    already = set(
+        Celebration.objects.filter(user=user, period=progress.period).values_list(
+            "metric", "level", "period"
+        )
+    )
+    achievement = engine_progress.celebration(progress, already)
     if achievement is None:
         return None
     key = (achievement.metric, achievement.level, achievement.period)
-    awarded = Celebration.objects.filter(
-        user=user, metric=key[0], level=key[1], period=key[2]
-    )
-    if awarded.exists():
-        return None
     cooldown = settings.LUNA_CELEBRATION_COOLDOWN_SECONDS
     since = timezone.now() - timedelta(seconds=cooldown)
     if cooldown and Celebration.objects.filter(user=user, created_at__gte=since):

@@ -69,7 +69,7 @@ async def test_5xx_are_retried_then_the_coach_answers(gemini, settings):
 @pytest.mark.asyncio
 async def test_a_client_error_is_not_retried(gemini):
     gemini.script(Fail(400))
-    deltas, outcome = await run()
+    _deltas, outcome = await run()
     assert len(gemini.requests) == 1
     assert outcome.provider == "builtin"
 
