@@ -164,6 +164,7 @@ async def _open_stream(system: str, contents: list[dict]):
         system_instruction=system or None,
         temperature=settings.GEMINI_TEMPERATURE,
         max_output_tokens=settings.GEMINI_MAX_OUTPUT_TOKENS,
+        automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
     )
     stream = await _client().aio.models.generate_content_stream(
         model=settings.GEMINI_MODEL, contents=contents, config=config

@@ -13,7 +13,11 @@ from luna.services.chat import MESSAGE_MAX
 
 
 class NoNulCharField(serializers.CharField):
+    """Text only (no number coerced into a string), without NUL characters."""
+
     def to_internal_value(self, data):
+        if not isinstance(data, str):
+            raise serializers.ValidationError(_("Must be a string."))
         value = super().to_internal_value(data)
         if "\x00" in value:
             raise serializers.ValidationError(_("NUL characters are not allowed."))
