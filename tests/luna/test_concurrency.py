@@ -21,7 +21,7 @@ def test_concurrent_messages_celebrate_once_and_charge_each_once(
     settings.LUNA_CELEBRATION_COOLDOWN_SECONDS = 0  # only the unique key guards
     user = make_user()
     letters(user, 3)  # major: +5
-    set_balance(user, 90)
+    set_balance(user, 100)
     threads, results, errors = 8, [], []
     barrier = threading.Barrier(threads)
 
@@ -48,7 +48,7 @@ def test_concurrent_messages_celebrate_once_and_charge_each_once(
     assert consumed.count() == threads
     replies = Message.objects.filter(role="luna", status="complete")
     assert {m.energy_entry_id for m in replies} == {e.pk for e in consumed}
-    assert balance(user) == 90 - threads * 12 + 5
+    assert balance(user) == 100 - threads * 12 + 5
     assert sum(1 for result in results if result.turn.celebration) == 1
 
 
