@@ -46,6 +46,12 @@ CLIENT_ID_MAX = 64
 FRAME_MAX_BYTES = 64 * 1024
 
 
+def in_thread(fn):
+    """Database work in a worker thread of its own: turns of different sockets
+    run in parallel instead of queueing on the one thread-sensitive thread."""
+    return database_sync_to_async(fn, thread_sensitive=False)
+
+
 class SlowReader(Exception):
     pass
 
@@ -209,7 +215,7 @@ class LunaChatConsumer(AsyncWebsocketConsumer):
             conversation_id = "invalid"
         app_context = data.get("app_context")
         try:
-            turn = await database_sync_to_async(services.start_turn)(
+            turn = await in_thread(services.start_turn)(
                 user=self.user,
                 text=data.get("text"),
                 conversation_id=conversation_id,
@@ -253,7 +259,7 @@ class LunaChatConsumer(AsyncWebsocketConsumer):
                 logger.exception("luna turn failed while streaming")
             finally:
                 self.streaming = False
-        result = await database_sync_to_async(services.finish_turn)(
+        result = await in_thread(services.finish_turn)(
             turn, text="".join(parts), outcome=outcome, cancelled=cancelled
         )
         usage = {"tokens_in": result.tokens_in, "tokens_out": result.tokens_out}

@@ -76,8 +76,12 @@ def next_actions(codes: list[str], language: str) -> list[tuple[str, str, int]]:
 
 
 def primary_goal(user) -> Goal | None:
-    goals = Goal.objects.owned_by(user).open()
-    return goals.filter(is_primary=True).first() or goals.first()
+    return (
+        Goal.objects.owned_by(user)
+        .open()
+        .order_by("-is_primary", "-updated_at")
+        .first()
+    )
 
 
 def plain(value: Any) -> Any:
