@@ -30,6 +30,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import statistics
 import sys
 import time
@@ -81,6 +82,7 @@ async def conversation(url, origin, token, deadline, start, first_delta, totals,
         await socket.send(json.dumps({"type": "auth", "token": token}))
         assert json.loads(await socket.recv())["type"] == "ready"
         await start.wait()
+        await asyncio.sleep(random.uniform(0, think))  # spread the conversations
         while time.perf_counter() < deadline[0]:
             sent = time.perf_counter()
             await socket.send(json.dumps({"type": "message", "text": MESSAGE}))
