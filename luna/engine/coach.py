@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from luna.engine import vision
@@ -56,8 +57,8 @@ def _celebrate(achievement: Achievement) -> str:
     if achievement.metric == "ats_score":
         text = _("Bravo: your ATS score rose by %(value)g points this week! 🎯")
     else:
-        text = _("Bravo: %(value)g %(metric)s this week! 🎯")
-    metric = metric_label(achievement.metric)
+        text = _("%(metric)s this week: %(value)g. Bravo! 🎯")
+    metric = capfirst(metric_label(achievement.metric))
     text = text % {"value": achievement.value, "metric": metric}
     if achievement.bonus:
         text += " " + _("You earn a bonus of %(bonus)d energy.") % {

@@ -207,10 +207,9 @@ def build_journal(
         if sessions_7d > 3:
             gain = _("A complete review of your CV")
             candidates.append(("analyse_cv_complete", gain))
-        if not candidates:
-            candidates.append(("conseil_rapide", _("A first step with Luna")))
-        next_steps = []
-        for code, gain in candidates:
+        next_steps: list[dict[str, Any]] = []
+        first_step = ("conseil_rapide", _("A first step with Luna"))
+        for code, gain in candidates or [first_step]:
             if code in costs and code not in {s["action"] for s in next_steps}:
                 next_steps.append(
                     {
@@ -220,6 +219,17 @@ def build_journal(
                         "expected_gain": gain,
                     }
                 )
+        if not next_steps and first_step[0] in costs:
+            # Nothing suggested is in the catalogue: offer the first step.
+            code, gain = first_step
+            next_steps.append(
+                {
+                    "action": code,
+                    "cost": costs[code],
+                    "cost_pct": costs[code],
+                    "expected_gain": gain,
+                }
+            )
         next_steps = next_steps[:MAX_NEXT_STEPS]
 
         if tech:

@@ -270,7 +270,11 @@ def _sentiment(mood: Sentiment) -> str:
             "state %(state)s, style %(style)s, energy %(energy)s."
         )
         % {
-            "label": mood.label,
+            "label": (
+                mood.french_label
+                if translation.get_language().startswith("fr")
+                else mood.label
+            ),
             "confidence": mood.confidence * 100,
             "state": mood.emotional_state,
             "style": mood.communication_style,

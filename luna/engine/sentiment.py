@@ -509,8 +509,8 @@ def _label(points: dict[str, int]) -> tuple[str, float]:
 
 
 def _emotional_state(text: str, tokens: Sequence[str]) -> str:
-    positive = sum(1 for _m in find(tokens, _POSITIVE))
-    negative = sum(1 for _m in find(tokens, _NEGATIVE))
+    positive = sum(1 for m in find(tokens, _POSITIVE) if not _negated(tokens, m))
+    negative = sum(1 for m in find(tokens, _NEGATIVE) if not _negated(tokens, m))
     if "!" in text or "😊" in text or "🚀" in text:
         positive += 1
     if "..." in text or "…" in text or "😞" in text or "😤" in text:
