@@ -375,6 +375,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "LunaGoalStatusEnum": "luna.models.GoalStatus",
+        "LunaMessageStatusEnum": "luna.models.Status",
+        "LunaReplyStatusEnum": ["complete", "partial", "error"],
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "phoenix.errors.add_error_envelope_to_schema",
