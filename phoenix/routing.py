@@ -2,8 +2,10 @@
 
 from django.urls import path
 
+from luna.routing import websocket_urlpatterns as luna_urlpatterns
 from phoenix.consumers import PingConsumer
 
 websocket_urlpatterns = [
     path("ws/ping/", PingConsumer.as_asgi()),
+    *luna_urlpatterns,
 ]

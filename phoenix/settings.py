@@ -389,6 +389,28 @@ SPECTACULAR_SETTINGS = {
 GEMINI_API_KEY = env.str("GEMINI_API_KEY") or env.str("GOOGLE_API_KEY")
 GEMINI_MODEL = env.str("GEMINI_MODEL", "gemini-2.5-flash")
 GEMINI_BASE_URL = env.url("GEMINI_BASE_URL", ("http", "https"))
+GEMINI_TEMPERATURE = env.float("GEMINI_TEMPERATURE", 0.7, min_value=0.0, max_value=2.0)
+GEMINI_MAX_OUTPUT_TOKENS = env.int(
+    "GEMINI_MAX_OUTPUT_TOKENS", 1024, min_value=16, max_value=8192
+)
+# Seconds without a byte from the model (before and between chunks).
+GEMINI_TIMEOUT = env.float("GEMINI_TIMEOUT", 30.0, min_value=0.1, max_value=300.0)
+GEMINI_MAX_ATTEMPTS = 3  # 429/5xx are retried, never after the first token
+GEMINI_RETRY_MAX_WAIT = 8.0  # seconds; a longer Retry-After falls back instead
+# The circuit breaker: after N consecutive failed calls, the built-in coach
+# answers for S seconds (state in the cache, shared by every process).
+LUNA_BREAKER_THRESHOLD = 5
+LUNA_BREAKER_SECONDS = 60
+# Conversation memory in the prompt: the latest turns that fit this many tokens.
+LUNA_MEMORY_TOKENS = env.int("LUNA_MEMORY_TOKENS", 1500, min_value=0)
+# At most one celebration per user in this many seconds.
+LUNA_CELEBRATION_COOLDOWN_SECONDS = env.int(
+    "LUNA_CELEBRATION_COOLDOWN_SECONDS", 900, min_value=0
+)
+# Websocket: messages per connection per minute; frames queued for a slow reader.
+LUNA_WS_MESSAGES_PER_MINUTE = env.int("LUNA_WS_MESSAGES_PER_MINUTE", 20, min_value=1)
+LUNA_WS_OUTGOING_FRAMES = 32
+LUNA_WS_AUTH_SECONDS = 10  # time allowed for the first-message token
 
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY")

@@ -30,6 +30,7 @@ urlpatterns = [
     path("", include("narrative.urls")),
     path("", include("energy.urls")),
     path("", include("billing.urls")),
+    path("", include("luna.urls")),
     # Stripe webhooks: /stripe/webhook/<endpoint uuid> (verified by signature).
     path("stripe/", include("djstripe.urls", namespace="djstripe")),
     # The predecessor's routes, kept for the Phoenix apps that still call them

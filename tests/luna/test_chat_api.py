@@ -1,0 +1,199 @@
+"""POST /api/luna/chat, through the real google-genai client to a local
+Gemini-protocol server; energy, messages and events on the real database."""
+
+import uuid
+
+import pytest
+
+from energy import services as energy
+from luna.models import Celebration, Conversation, Message
+from narrative.models import Event
+from tests.luna.fake_gemini import BreakAfter, Stream
+from tests.luna.helpers import balance, consumes, letters, refunds, set_balance
+
+pytestmark = pytest.mark.django_db
+
+PAID = "Optimise mon CV pour ce poste de product manager"
+
+
+def chat(client, message=PAID, **body):
+    return client.post("/api/luna/chat", {"message": message, **body}, format="json")
+
+
+def test_a_paid_message_is_charged_once_and_streams_gemini_s_reply(
+    auth_client, user, gemini
+):
+    gemini.script(Stream(["Allons-y ", "Alice : ", "trois pistes."]))
+    response = chat(auth_client)
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["reply"] == "Allons-y Alice : trois pistes."
+    assert body["provider"] == "gemini"
+    assert body["status"] == "complete"
+    assert body["action"] == "luna_optimisation"
+    assert body["cost"] == 12
+    assert body["balance"] == 88 == balance(user)
+    assert set(body["loops"]) == {"sentiment", "progress", "vision"}
+    assert set(body["loops"]["sentiment"]) == {"label", "confidence"}
+    assert set(body["loops"]["progress"]) == {"trend", "momentum"}
+    assert set(body["loops"]["vision"]) == {"phase", "goal", "story_connection"}
+    entry = consumes(user).get()
+    assert entry.idempotency_key == f"luna:message:{body['message_id']}"
+    reply = Message.objects.get(pk=body["message_id"])
+    assert reply.energy_entry == entry
+    assert (reply.role, reply.status, reply.provider) == ("luna", "complete", "gemini")
+    assert reply.tokens_out == 3
+    assert reply.conversation.user == user
+    assert Event.objects.filter(user=user, type="luna.replied").count() == 1
+
+
+def test_small_talk_is_free(auth_client, user, gemini):
+    body = chat(auth_client, "Salut Luna !").json()
+    assert body["action"] == "luna_conversation"
+    assert body["cost"] == 0
+    assert balance(user) == 100
+
+
+def test_the_conversation_remembers_its_turns(auth_client, gemini):
+    gemini.script(Stream(["Première réponse."]), Stream(["Deuxième."]))
+    first = chat(auth_client, "Bonjour, je prépare ma reconversion").json()
+    chat(auth_client, "Et ensuite ?", conversation_id=first["conversation_id"])
+    contents = gemini.requests[-1]["body"]["contents"]
+    texts = [part["text"] for c in contents for part in c["parts"]]
+    assert texts == [
+        "Bonjour, je prépare ma reconversion",
+        "Première réponse.",
+        "Et ensuite ?",
+    ]
+    assert [c["role"] for c in contents] == ["user", "model", "user"]
+    assert Conversation.objects.count() == 1
+
+
+def test_an_error_mid_stream_keeps_the_partial_reply_and_refunds(
+    auth_client, user, gemini
+):
+    gemini.script(BreakAfter(["Voici le début "]))
+    body = chat(auth_client).json()
+    assert body["status"] == "partial"
+    assert body["reply"] == "Voici le début "
+    assert body["cost"] == 0
+    assert body["balance"] == 100 == balance(user)
+    reply = Message.objects.get(pk=body["message_id"])
+    assert (reply.status, reply.content) == ("partial", "Voici le début ")
+    refund = refunds(user).get()
+    assert refund.refund_of == consumes(user).get()
+
+
+def test_not_enough_energy_answers_402_with_packs_and_calls_no_model(
+    auth_client, user, gemini
+):
+    set_balance(user, 3)
+    response = chat(auth_client)
+    assert response.status_code == 402
+    error = response.json()["error"]
+    assert error["code"] == "insufficient_energy"
+    assert error["deficit"] == 9
+    assert error["packs"] and error["packs"][0]["energy"] >= 9
+    assert gemini.requests == []
+    assert not Message.objects.exists()
+    assert balance(user) == 3
+
+
+def test_unlimited_users_are_not_charged(auth_client, user, gemini):
+    energy.set_unlimited(user=user, until=None, reason="test")
+    body = chat(auth_client).json()
+    assert body["cost"] == 0
+    assert balance(user) == 100
+
+
+def test_without_a_key_the_builtin_coach_answers(auth_client, no_gemini):
+    body = chat(
+        auth_client, "Je suis un peu perdu, par où commencer ma lettre ?"
+    ).json()
+    assert body["provider"] == "builtin"
+    assert body["status"] == "complete"
+    assert len(body["reply"]) > 40
+    assert body["reply"].rstrip().endswith("?")
+
+
+def test_a_goal_heard_in_conversation_is_proposed_not_stored(auth_client, gemini):
+    body = chat(
+        auth_client, "Je veux devenir product manager chez Doctolib d'ici un an"
+    ).json()
+    proposal = body["goal_proposal"]
+    assert "product manager" in proposal["title"].lower()
+    assert auth_client.get("/api/luna/goals").json() == []
+    created = auth_client.post("/api/luna/goals", proposal, format="json")
+    assert created.status_code == 201
+    assert created.json()["is_primary"] is True
+    again = chat(auth_client, "Aide-moi à préparer mon entretien").json()
+    assert again["loops"]["vision"]["goal"] == proposal["title"]
+    assert "goal_proposal" not in again
+
+
+def test_a_celebration_is_awarded_once_however_many_messages(
+    auth_client, user, gemini, no_cooldown
+):
+    letters(user, 3)  # letters_created: 3 this week is "major", +5
+    set_balance(user, 50)
+    first = chat(auth_client).json()
+    assert first["celebration"]["metric"] == "letters_created"
+    assert first["celebration"]["level"] == "major"
+    assert first["celebration"]["bonus"] == 5
+    assert first["balance"] == 50 - 12 + 5
+    for _ in range(3):
+        assert "celebration" not in chat(auth_client).json()
+    assert Celebration.objects.filter(user=user).count() == 1
+    assert balance(user) == 50 - 4 * 12 + 5
+
+
+def test_the_cooldown_spaces_celebrations(auth_client, user, gemini, settings):
+    settings.LUNA_CELEBRATION_COOLDOWN_SECONDS = 3600
+    letters(user, 1)  # minor
+    assert chat(auth_client).json()["celebration"]["level"] == "minor"
+    letters(user, 2)  # now major, but within the cooldown
+    assert "celebration" not in chat(auth_client).json()
+    assert Celebration.objects.filter(user=user).count() == 1
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"message": ""}, "message"),
+        ({"message": "   "}, "message"),
+        ({"message": "x" * 4001}, "message"),
+        ({"message": "nul\x00byte"}, None),  # the JSON parser refuses U+0000
+        ({"message": 42}, None),
+        ({}, "message"),
+        ({"message": "ok", "app_context": "mars"}, "app_context"),
+        ({"message": "ok", "conversation_id": "not-a-uuid"}, "conversation_id"),
+    ],
+)
+def test_bad_input_is_a_400_envelope(auth_client, body, field, gemini):
+    response = auth_client.post("/api/luna/chat", body, format="json")
+    assert response.status_code == 400, response.content
+    error = response.json()["error"]
+    assert error["code"] in ("invalid", "malformed_request")
+    if field:
+        assert field in error["fields"]
+    assert gemini.requests == []
+
+
+def test_a_4000_character_message_is_accepted(auth_client, gemini):
+    assert chat(auth_client, "a" * 4000).status_code == 200
+
+
+def test_someone_else_s_conversation_is_a_404(
+    auth_client, client_for, other_user, user, gemini
+):
+    mine = chat(auth_client).json()["conversation_id"]
+    response = chat(client_for(other_user), conversation_id=mine)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    unknown = chat(auth_client, conversation_id=str(uuid.uuid4()))
+    assert unknown.status_code == 404
+    assert balance(other_user) == 100  # nothing charged
+
+
+def test_chat_needs_a_user(api_client):
+    assert chat(api_client).status_code == 401

@@ -1,0 +1,127 @@
+"""luna.llm against a local server speaking Gemini's protocol, through the
+real google-genai client."""
+
+import time
+
+import pytest
+
+from luna import llm
+from tests.luna.fake_gemini import BreakAfter, Fail, Hang, Stream
+
+COACH = ["Je suis ", "le coach."]
+
+
+async def run(**kwargs):
+    deltas, outcome = [], None
+    async for item in llm.generate(
+        system="Tu es Luna.",
+        contents=[{"role": "user", "parts": [{"text": "Bonjour"}]}],
+        fallback=lambda: list(COACH),
+        **kwargs,
+    ):
+        if isinstance(item, llm.Outcome):
+            assert outcome is None, "exactly one outcome"
+            outcome = item
+        else:
+            assert outcome is None, "no delta after the outcome"
+            deltas.append(item)
+    return deltas, outcome
+
+
+@pytest.mark.asyncio
+async def test_gemini_streams_its_chunks_and_usage(gemini):
+    gemini.script(Stream(["Bonjour ", "Alice, ", "on avance !"]))
+    deltas, outcome = await run()
+    assert deltas == ["Bonjour ", "Alice, ", "on avance !"]
+    assert outcome.provider == "gemini"
+    assert outcome.model == "gemini-2.5-flash"
+    assert (outcome.tokens_in, outcome.tokens_out) == (42, 3)
+    assert not outcome.interrupted
+    request = gemini.requests[-1]
+    assert request["path"].endswith("/models/gemini-2.5-flash:streamGenerateContent")
+    assert request["query"]["alt"] == "sse"
+    assert request["body"]["systemInstruction"]["parts"][0]["text"] == "Tu es Luna."
+    assert request["body"]["generationConfig"]["temperature"] == 0.7
+
+
+@pytest.mark.asyncio
+async def test_a_429_is_retried_after_its_retry_after(gemini):
+    gemini.script(Fail(429, retry_after=0.3), Stream(["Enfin !"]))
+    began = time.monotonic()
+    deltas, outcome = await run()
+    assert time.monotonic() - began >= 0.3
+    assert deltas == ["Enfin !"]
+    assert outcome.provider == "gemini"
+    assert len(gemini.requests) == 2
+
+
+@pytest.mark.asyncio
+async def test_5xx_are_retried_then_the_coach_answers(gemini, settings):
+    settings.GEMINI_MAX_ATTEMPTS = 3
+    gemini.script(Fail(503), Fail(500), Fail(502))
+    deltas, outcome = await run()
+    assert len(gemini.requests) == 3
+    assert deltas == COACH
+    assert outcome.provider == "builtin"
+    assert outcome.fallback_reason == "http_502"
+
+
+@pytest.mark.asyncio
+async def test_a_client_error_is_not_retried(gemini):
+    gemini.script(Fail(400))
+    _deltas, outcome = await run()
+    assert len(gemini.requests) == 1
+    assert outcome.provider == "builtin"
+
+
+@pytest.mark.asyncio
+async def test_a_failure_after_the_first_token_is_not_retried(gemini):
+    gemini.script(BreakAfter(["Début de réponse "]))
+    deltas, outcome = await run()
+    assert deltas == ["Début de réponse "]
+    assert outcome.provider == "gemini"
+    assert outcome.interrupted
+    assert len(gemini.requests) == 1
+
+
+@pytest.mark.asyncio
+async def test_a_timeout_lets_the_coach_answer_and_five_open_the_breaker(
+    gemini, settings
+):
+    settings.GEMINI_TIMEOUT = 0.2
+    gemini.default = Hang(5)
+    for _ in range(5):
+        deltas, outcome = await run()
+        assert deltas == COACH
+        assert outcome.provider == "builtin"
+        assert outcome.fallback_reason == "timeout"
+    assert len(gemini.requests) == 5
+    assert await llm.breaker_is_open()
+    began = time.monotonic()
+    deltas, outcome = await run()
+    assert outcome.fallback_reason == "breaker_open"
+    assert time.monotonic() - began < 0.1
+    assert len(gemini.requests) == 5  # the open breaker spares the model
+
+
+@pytest.mark.asyncio
+async def test_a_success_resets_the_failure_count(gemini, settings):
+    settings.GEMINI_TIMEOUT = 0.2
+    for _ in range(4):
+        gemini.script(Fail(400))
+        await run()
+    gemini.script(Stream(["ok"]))
+    await run()
+    gemini.script(Fail(400))
+    await run()
+    assert not await llm.breaker_is_open()
+
+
+@pytest.mark.asyncio
+async def test_without_a_key_the_coach_answers_without_any_request(gemini, settings):
+    settings.GEMINI_API_KEY = ""
+    deltas, outcome = await run()
+    assert deltas == COACH
+    assert outcome.provider == "builtin"
+    assert outcome.fallback_reason == "no_key"
+    assert gemini.requests == []
