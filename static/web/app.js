@@ -70,7 +70,8 @@
     var goals = await api("GET", "/api/luna/goals");
     var list = goals.ok && (goals.data.results || goals.data);
     if (Array.isArray(list) && list.length) {
-      var goal = list.find(function (g) { return g.status === "active"; }) || list[0];
+      var goal = list.find(function (g) { return g.is_primary; }) ||
+        list.find(function (g) { return g.status === "active"; }) || list[0];
       var box = document.querySelector("[data-luna-goal]");
       box.querySelector("[data-goal-title]").textContent = goal.title;
       var progress = Math.max(0, Math.min(100, Math.round(goal.progress || 0)));
@@ -78,22 +79,13 @@
       box.querySelector(".progress").setAttribute("aria-valuenow", progress);
       box.hidden = false;
     }
-    var progressData = await api("GET", "/api/luna/progress");
-    var celebrations = progressData.ok && (progressData.data.celebrations || progressData.data.recent_celebrations);
-    if (Array.isArray(celebrations) && celebrations.length) {
-      var ul = document.querySelector("[data-celebrations-list]");
-      celebrations.slice(0, 5).forEach(function (c) {
-        ul.appendChild(text("li", c.message || c.title || (c.metric + " · " + c.level)));
-      });
-      document.querySelector("[data-luna-celebrations]").hidden = false;
-    }
     var journal = await api("GET", "/api/luna/journal");
-    var steps = journal.ok && (journal.data.next_steps || journal.data.nextSteps);
+    var steps = journal.ok && journal.data.narrative && journal.data.narrative.next_steps;
     if (Array.isArray(steps) && steps.length) {
       var stepList = document.querySelector("[data-steps-list]");
       steps.forEach(function (step) {
-        var cost = step.cost || step.energy_cost || 0;
-        var label = (step.title || step.label || step.action) + " — " +
+        var cost = step.cost || 0;
+        var label = (step.expected_gain || step.action) + " — " +
           (cost ? cost + " " + labels.energy : labels.free);
         stepList.appendChild(text("li", label));
       });

@@ -68,13 +68,16 @@
         if (frame.balance !== undefined) web.updateGauge(frame.balance);
         streaming = add("luna", "");
         streaming.dataset.messageId = frame.message_id;
+      } else if (frame.type === "balance") {
+        web.updateGauge(frame.balance);
       } else if (frame.type === "delta") {
         if (!streaming) streaming = add("luna", "");
         streaming.textContent += frame.text;
         list.scrollTop = list.scrollHeight;
       } else if (frame.type === "celebration") {
-        add("celebration", "🎉 " + labels.celebration + " " + (frame.message || frame.title || "") +
+        add("celebration", "🎉 " + labels.celebration + " " + [frame.metric, frame.level].filter(Boolean).join(" · ") +
             (frame.bonus ? " (+" + frame.bonus + ")" : ""));
+        if (frame.balance !== undefined && frame.balance !== null) web.updateGauge(frame.balance);
       } else if (frame.type === "done") {
         if (frame.conversation_id) conversationId = frame.conversation_id;
         if (streaming) streaming.dataset.provider = frame.provider || "";

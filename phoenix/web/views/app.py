@@ -19,6 +19,7 @@ from phoenix.web.auth import signed_in
 from phoenix.web.views.common import DOMAIN_ERRORS
 
 ONBOARDED_EVENT = "narrative.started"
+CELEBRATED_EVENT = "luna.celebrated"
 
 
 def ledger_of(user):
@@ -37,6 +38,9 @@ def dashboard(request):
     context = {
         "wallet": wallet,
         "entries": ledger_of(request.user)[:5],
+        "celebrations": Event.objects.for_user(request.user)
+        .filter(type=CELEBRATED_EVENT, redacted_at__isnull=True)
+        .newest_first()[:5],
         "low_energy": not wallet.unlimited
         and wallet.balance <= settings.ENERGY_LOW_THRESHOLD,
     }

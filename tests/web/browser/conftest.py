@@ -119,7 +119,9 @@ def chromium(transactional_db, monkeypatch):
 @pytest.fixture
 def browser_context(chromium, asgi_server):
     context = chromium.new_context(
-        base_url=asgi_server.url, locale="en-US", viewport={"width": 1200, "height": 900}
+        base_url=asgi_server.url,
+        locale="en-US",
+        viewport={"width": 1200, "height": 900},
     )
     context.set_default_timeout(15_000)
     yield context

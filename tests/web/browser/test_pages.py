@@ -66,5 +66,7 @@ def test_an_expired_access_cookie_is_renewed_from_the_login_page(
     browser_context.clear_cookies()
     browser_context.add_cookies(cookies)
     page.goto("/app/energy")
-    expect(page).to_have_url(f"{page.url.split('/app')[0].split('/login')[0]}/app/energy")
+    expect(page).to_have_url(
+        f"{page.url.split('/app')[0].split('/login')[0]}/app/energy"
+    )
     expect(page.locator("h1")).to_be_visible()
