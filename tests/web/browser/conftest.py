@@ -148,3 +148,18 @@ def shoot():
         return path
 
     return take
+
+
+# Billing's localstripe harness (a fake Stripe on loopback), shared.
+from tests.billing.conftest import (  # noqa: E402, F401
+    localstripe,
+    stripe_settings,
+    stripe_side,
+)
+
+
+@pytest.fixture
+def stripe_in_browser(stripe_side, stripe_settings, localstripe):
+    """Billing on, the page loading localstripe's stand-in for Stripe.js."""
+    stripe_settings.STRIPE_JS_URL = f"{localstripe.url}/js.stripe.com/v3/"
+    return stripe_side
