@@ -159,7 +159,7 @@ from tests.billing.conftest import (  # noqa: E402, F401
 
 
 @pytest.fixture
-def stripe_in_browser(stripe_side, stripe_settings, localstripe):
+def stripe_in_browser(stripe_side, stripe_settings, localstripe):  # noqa: F811
     """Billing on, the page loading localstripe's stand-in for Stripe.js."""
     stripe_settings.STRIPE_JS_URL = f"{localstripe.url}/js.stripe.com/v3/"
     return stripe_side
