@@ -162,3 +162,23 @@ def test_admin_is_branded_for_staff(admin_client):
     body = admin_client.get("/admin/").content.decode()
     assert "Phoenix Luna Hub" in body
     assert "/admin/energy/wallet/" in body
+
+
+def test_admin_user_page_links_to_the_wallet_grant(admin_client, user):
+    body = admin_client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
+    assert f"/admin/energy/wallet/{user.pk}/change/" in body
+    wallet_page = admin_client.get(f"/admin/energy/wallet/{user.pk}/change/")
+    assert wallet_page.status_code == 200
+
+
+def test_cancel_without_billing_explains_instead_of_failing(browser_client, settings):
+    settings.BILLING_ENABLED = False
+    response = browser_client.post("/app/billing/cancel", follow=True)
+    assert response.status_code == 200
+    assert b'class="message error"' in response.content
+
+
+def test_chat_page_wires_the_websocket_protocol(browser_client):
+    body = browser_client.get("/app/luna").content.decode()
+    for hook in ("data-composer", "data-stop", "data-cost", "data-offers"):
+        assert hook in body
