@@ -157,6 +157,9 @@ from tests.billing.conftest import (  # noqa: E402, F401
     stripe_side,
 )
 
+# Luna's fake Gemini server (streamGenerateContent over SSE), shared.
+from tests.luna.conftest import gemini, gemini_server  # noqa: E402, F401
+
 
 @pytest.fixture
 def stripe_in_browser(stripe_side, stripe_settings, localstripe):  # noqa: F811

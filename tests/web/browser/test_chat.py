@@ -43,3 +43,29 @@ def test_chat_reconnects_by_itself_after_the_socket_drops(page, make_user):
     expect(page.locator("[data-messages] li.luna").last).to_have_attribute(
         "data-provider", "builtin"
     )
+
+
+def test_stop_keeps_the_partial_reply(page, make_user, gemini):
+    from tests.luna.fake_gemini import Stream
+
+    user = make_user(first_name="Théo")
+    chunks = [f"Morceau {n}. " for n in range(40)]
+    gemini.default = Stream(chunks, delay=0.25)
+    page.goto("/login")
+    page.locator("#id_email").fill(user.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("#login-form button[type=submit]").click()
+    expect(page.locator("[data-balance]")).to_be_visible()
+    page.goto("/app/luna")
+    page.locator("[data-onboarding-skip]").click()
+    expect(page.locator("[data-send]")).to_be_enabled()
+    page.locator("#chat-input").fill("Bonjour Luna, merci !")
+    page.locator("[data-send]").click()
+    reply = page.locator("[data-messages] li.luna").last
+    expect(reply).to_contain_text("Morceau 1.")
+    expect(page.locator("[data-stop]")).to_be_enabled()
+    page.locator("[data-stop]").click()
+    expect(page.locator("[data-send]")).to_be_enabled()
+    text = reply.inner_text()
+    assert "Morceau 39." not in text
+    assert "Morceau 0." in text
