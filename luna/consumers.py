@@ -79,6 +79,7 @@ class LunaChatConsumer(AsyncWebsocketConsumer):
     user = None
     group = None
     slow = False
+    busy = False
 
     async def connect(self):
         self.outbox = Outbox(settings.LUNA_WS_OUTGOING_FRAMES)
@@ -176,7 +177,7 @@ class LunaChatConsumer(AsyncWebsocketConsumer):
         client_id = data.get("client_id")
         if not isinstance(client_id, str) or len(client_id) > CLIENT_ID_MAX:
             client_id = None
-        if self.turn_task is not None and not self.turn_task.done():
+        if self.busy:
             return self._error(
                 "busy", _("Luna is still answering; wait or cancel."), client_id
             )
@@ -189,14 +190,18 @@ class LunaChatConsumer(AsyncWebsocketConsumer):
                 retry_after=wait,
             )
         self.cancel_requested = False
+        self.busy = True
         self.turn_task = asyncio.create_task(self._turn(data, client_id))
 
     # --- A turn -------------------------------------------------------------------
 
     async def _turn(self, data: dict, client_id: str | None) -> None:
         language = getattr(self.user, "language", "") or "fr"
-        with override(language):
-            await self._run_turn(data, client_id)
+        try:
+            with override(language):
+                await self._run_turn(data, client_id)
+        finally:
+            self.busy = False
 
     async def _run_turn(self, data: dict, client_id: str | None) -> None:
         conversation_id = data.get("conversation_id")
@@ -252,6 +257,7 @@ class LunaChatConsumer(AsyncWebsocketConsumer):
             turn, text="".join(parts), outcome=outcome, cancelled=cancelled
         )
         usage = {"tokens_in": result.tokens_in, "tokens_out": result.tokens_out}
+        self.busy = False  # the next message may start once the last frame is out
         if result.status in ("partial", "error"):
             self._error(
                 "provider_failed",

@@ -97,16 +97,13 @@ async def test_a_timeout_lets_the_coach_answer_and_five_open_the_breaker(
         assert outcome.fallback_reason == "timeout"
     assert len(gemini.requests) == 5
     assert await llm.breaker_is_open()
-    began = time.monotonic()
     deltas, outcome = await run()
     assert outcome.fallback_reason == "breaker_open"
-    assert time.monotonic() - began < 0.1
     assert len(gemini.requests) == 5  # the open breaker spares the model
 
 
 @pytest.mark.asyncio
-async def test_a_success_resets_the_failure_count(gemini, settings):
-    settings.GEMINI_TIMEOUT = 0.2
+async def test_a_success_resets_the_failure_count(gemini):
     for _ in range(4):
         gemini.script(Fail(400))
         await run()
