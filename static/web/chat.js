@@ -7,7 +7,8 @@
   var web = window.PhoenixWeb;
 
   function format(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; });
+    // Placeholders are {name}: Django's template _() doubles every "%".
+    return template.replace(/\{(\w+)\}/g, function (_m, key) { return values[key]; });
   }
 
   function init(labels) {

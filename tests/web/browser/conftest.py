@@ -152,7 +152,6 @@ def shoot():
 
 # Billing's localstripe harness (a fake Stripe on loopback), shared.
 from tests.billing.conftest import (  # noqa: E402, F401
-    localstripe,
     stripe_settings,
     stripe_side,
 )
