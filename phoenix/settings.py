@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "phoenix.web.middleware.WebPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -136,7 +137,9 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "phoenix.web.context.web",
             ],
+            "libraries": {"web_tags": "phoenix.web.templatetags.web_tags"},
         },
     },
 ]
@@ -419,6 +422,10 @@ STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET")
 STRIPE_PRICE_UNLIMITED = env.str("STRIPE_PRICE_UNLIMITED")
 STRIPE_API_BASE = env.url("STRIPE_API_BASE", ("http", "https"))
+# Stripe.js for the payment form (tests point it at localstripe's stand-in).
+STRIPE_JS_URL = (
+    env.url("STRIPE_JS_URL", ("http", "https")) or "https://js.stripe.com/v3/"
+)
 # dj-stripe refuses any other shape, but only when the first webhook arrives.
 if STRIPE_SECRET_KEY and not re.fullmatch(
     r"(sk|rk)_(test|live)_[A-Za-z0-9]{24,}", STRIPE_SECRET_KEY

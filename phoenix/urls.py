@@ -2,14 +2,15 @@
 
 from django.contrib import admin
 from django.urls import include, path, re_path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from phoenix import api, errors, health
 
-admin.site.site_header = "Phoenix Luna Hub"
-admin.site.site_title = "Phoenix Luna Hub"
-admin.site.index_title = "Administration"
+admin.site.site_header = _("Phoenix Luna Hub — staff")
+admin.site.site_title = _("Phoenix Luna Hub staff")
+admin.site.index_title = _("Accounts, energy, narrative and billing")
 
 api_patterns = [
     path("api/ping", api.PingView.as_view(), name="api-ping"),
@@ -43,6 +44,8 @@ urlpatterns = [
     re_path(r"^(auth|luna|billing)/", errors.api_not_found),
     path("admin", RedirectView.as_view(url="/admin/", permanent=True)),
     path("admin/", admin.site.urls),
+    # The web pages (/, /signup, /login, /app…), last: API routes win.
+    path("", include("phoenix.web.urls")),
 ]
 
 handler400 = errors.handler400

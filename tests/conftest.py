@@ -187,3 +187,21 @@ def service_client_for(db):
         return client
 
     return make
+
+
+@pytest.fixture(scope="session")
+def localstripe():
+    """localstripe on a loopback port, once per run: its aiohttp app is a
+    module global bound to the first event loop, so billing's tests and the
+    browser tests share this one server."""
+    import stripe
+
+    from tests.billing.stripe_server import LocalStripe
+
+    server = LocalStripe()
+    url = server.start()
+    previous = stripe.api_base
+    stripe.api_base = url
+    yield server
+    stripe.api_base = previous
+    server.stop()

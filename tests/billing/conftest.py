@@ -16,23 +16,12 @@ import stripe
 from django.test import Client
 from djstripe.models import WebhookEndpoint
 
-from tests.billing.stripe_server import LocalStripe, add_dispute
+from tests.billing.stripe_server import add_dispute
 
 SECRET_KEY = "sk_test_Phoenix" + "0123456789abcdef" * 2  # dj-stripe: [a-zA-Z0-9]{24,}
 PUBLISHABLE_KEY = "pk_test_Phoenix" + "0123456789abcdef" * 2
 WEBHOOK_SECRET = "whsec_phoenix_test_secret"
 PRICE = "price_luna_unlimited_test"
-
-
-@pytest.fixture(scope="session")
-def localstripe():
-    server = LocalStripe()
-    url = server.start()
-    previous = stripe.api_base
-    stripe.api_base = url
-    yield server
-    stripe.api_base = previous
-    server.stop()
 
 
 def sign(body: str, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None):
