@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("energy.compat_urls")),
     path("", include("narrative.compat_urls")),
     path("", include("billing.compat_urls")),
+    path("", include("luna.compat_urls")),
     # Unknown API routes answer a JSON 404 whatever the method, even in DEBUG.
     re_path(r"^api/", errors.api_not_found),
     re_path(r"^(auth|luna|billing)/", errors.api_not_found),

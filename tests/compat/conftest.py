@@ -1,7 +1,6 @@
 # The billing routes' contract tests use billing's localstripe harness.
 from tests.billing.conftest import (  # noqa: F401
     billing_off,
-    localstripe,
     stripe_settings,
     stripe_side,
 )
