@@ -382,6 +382,8 @@ SPECTACULAR_SETTINGS = {
         "LunaGoalStatusEnum": "luna.models.GoalStatus",
         "LunaMessageStatusEnum": "luna.models.Status",
         "LunaReplyStatusEnum": ["complete", "partial", "error"],
+        "LegacyAppContextEnum": ["cv", "letters", "website"],
+        "LunaAppContextEnum": "luna.models.AppContext",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
