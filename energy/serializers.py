@@ -106,28 +106,34 @@ class CheckSerializer(serializers.Serializer):
     deficit = serializers.IntegerField()
 
 
-class EntrySerializer(serializers.ModelSerializer):
-    action = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    refund_of = serializers.PrimaryKeyRelatedField(read_only=True)
-    refund_eligible = serializers.SerializerMethodField()
+def _help(name: str):
+    return LedgerEntry._meta.get_field(name).help_text
 
-    class Meta:
-        model = LedgerEntry
-        fields = [
-            "id",
-            "seq",
-            "kind",
-            "amount",
-            "balance_after",
-            "action",
-            "nominal_cost",
-            "app_source",
-            "reference",
-            "refund_of",
-            "refund_eligible",
-            "created_at",
-        ]
-        read_only_fields = fields
+
+# Declared field by field rather than derived from the model: a
+# ModelSerializer rebuilds its fields from the model on every instance, a cost
+# paid on each consume's response.
+class EntrySerializer(serializers.Serializer):
+    """One ledger entry (amounts are signed: debits are negative)."""
+
+    id = serializers.UUIDField(read_only=True)
+    seq = serializers.IntegerField(read_only=True, help_text=_help("seq"))
+    kind = serializers.ChoiceField(choices=Kind.choices, read_only=True)
+    amount = serializers.IntegerField(read_only=True, help_text=_help("amount"))
+    balance_after = serializers.IntegerField(read_only=True)
+    action = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    nominal_cost = serializers.IntegerField(
+        read_only=True, help_text=_help("nominal_cost")
+    )
+    app_source = serializers.CharField(read_only=True)
+    reference = serializers.CharField(read_only=True)
+    refund_of = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, pk_field=serializers.UUIDField()
+    )
+    refund_eligible = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField(read_only=True)
 
     def get_refund_eligible(self, entry) -> bool:
         refunded = getattr(entry, "refunded", None)

@@ -3,6 +3,7 @@ with a conditional UPDATE, append the entry, and keep keys idempotent."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -35,9 +36,36 @@ def cache_key(user_id) -> str:
     return f"energy:wallet:{user_id}"
 
 
+ACTION_CACHE_SECONDS = 300
+SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
+
+
+def action_cache_key(code: str) -> str:
+    return f"energy:action:{code}"
+
+
+def forget_action(code: str) -> None:
+    """Drop a catalogue entry from the shared cache (on every save and delete
+    of an ``Action``): now, and again once the change commits, in case a
+    request cached the old row in between."""
+    key = action_cache_key(code)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def get_action(code: str) -> Action:
+    """The active action ``code``, through the shared cache.
+
+    Every consume needs it, and staff change the catalogue rarely: a save or
+    delete in the admin (``Action`` signals) drops the cached copy at once;
+    the expiry only bounds a change made around the ORM (a bulk ``update``).
+    """
+    key = action_cache_key(code) if SLUG.fullmatch(code) else None
+    cached = cache.get(key) if key else None
+    if cached is not None:
+        return cached
     try:
-        return Action.objects.active().get(code=code)
+        action = Action.objects.active().get(code=code)
     except Action.DoesNotExist:
         valid = list(Action.objects.active().values_list("code", flat=True))
         raise UnknownAction(
@@ -46,6 +74,9 @@ def get_action(code: str) -> Action:
                 "action": [_("Valid actions: %(codes)s") % {"codes": ", ".join(valid)}]
             },
         ) from None
+    if key:
+        cache.set(key, action, ACTION_CACHE_SECONDS)
+    return action
 
 
 def invalidate(user_id) -> None:

@@ -60,6 +60,13 @@ def _catalogue() -> dict[str, tuple[int, str, str]]:
     return catalogue
 
 
+def forget_catalogue(**kwargs) -> None:
+    """``Action`` saved or deleted: drop the cached catalogue, now and after
+    the commit (a request may cache the old rows in between)."""
+    cache.delete(COSTS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(COSTS_CACHE_KEY))
+
+
 def action_costs() -> dict[str, int]:
     """Code → cost (display only: energy.services.consume decides)."""
     return {code: entry[0] for code, entry in _catalogue().items()}
