@@ -208,7 +208,11 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # Each consumer waits on its channel with a blocking BZPOPMIN
+                # of 5 s; redis-py 8 reads with a 5 s socket timeout by
+                # default, which cut that wait and crashed every consumer
+                # idle for 5 s (channels_redis#422). Read longer than the pop.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 "prefix": "phoenix:asgi",
                 "capacity": 200,
                 "expiry": 60,

@@ -1,5 +1,9 @@
+import asyncio
+
 import pytest
 from channels.testing import WebsocketCommunicator
+from channels_redis.core import RedisChannelLayer
+from django.conf import settings
 
 from phoenix.asgi import application
 
@@ -29,3 +33,23 @@ async def test_a_foreign_origin_is_refused():
     )
     connected, _ = await communicator.connect()
     assert not connected
+
+
+@pytest.mark.asyncio
+@pytest.mark.skipif(
+    "RedisChannelLayer" not in settings.CHANNEL_LAYERS["default"]["BACKEND"],
+    reason="the Redis channel layer only (run with REDIS_URL set)",
+)
+async def test_a_socket_idle_longer_than_the_layers_blocking_pop_stays_open():
+    # channels_redis waits for a consumer's messages with a 5 s BZPOPMIN; with
+    # redis-py 8's default 5 s read timeout every idle consumer crashed there.
+    communicator = WebsocketCommunicator(
+        application, "/ws/ping/", headers=[(b"origin", b"http://localhost")]
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    await asyncio.sleep(RedisChannelLayer.brpop_timeout + 2)
+    assert await communicator.receive_nothing(timeout=0.1)
+    await communicator.send_json_to({"type": "ping"})
+    assert await communicator.receive_json_from() == {"type": "pong"}
+    await communicator.disconnect()
