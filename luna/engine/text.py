@@ -78,10 +78,21 @@ class Match:
 
 def find(tokens: Sequence[str], candidates: Iterable[Pattern]) -> list[Match]:
     """Every occurrence of every candidate in ``tokens``, in token order."""
+    # Try a candidate only where its first token stands (the vocabularies
+    # hold hundreds of patterns; a message has a few dozen words).
+    positions: dict[str, list[int]] = {}
+    for index, token in enumerate(tokens):
+        positions.setdefault(token, []).append(index)
     found = []
     for candidate in candidates:
         size = len(candidate.tokens)
-        for start in range(len(tokens) - size + 1):
+        first = candidate.tokens[0]
+        if first.endswith("*"):
+            stem = first[:-1]
+            starts = [i for i, token in enumerate(tokens) if token.startswith(stem)]
+        else:
+            starts = positions.get(first, [])
+        for start in starts:
             if candidate.matches_at(tokens, start):
                 found.append(Match(candidate, start, start + size))
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
