@@ -100,4 +100,9 @@ def _consume(*, key, user, action, app_source, context, actor, actor_label, refe
             app_source=app_source,
         )
         low_balance_signals(user, before, entry.balance_after, app_source)
-        return Receipt(entry=entry, balance=entry.balance_after, event_id=event.pk)
+        return Receipt(
+            entry=entry,
+            balance=entry.balance_after,
+            event_id=event.pk,
+            unlimited=unlimited,
+        )

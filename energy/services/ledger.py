@@ -30,6 +30,7 @@ class Receipt:
     replayed: bool = False
     shortfall: int = 0  # clawbacks: what could not be taken back
     event_id: uuid.UUID | None = None  # the narrative event recorded with it
+    unlimited: bool = False  # the wallet's plan when it was written (or replayed)
 
 
 def cache_key(user_id) -> str:
@@ -177,7 +178,12 @@ def replay(existing: LedgerEntry, wallet: Wallet, *, kind: str, action=None) -> 
         raise IdempotencyConflict(
             _("This idempotency key was already used for another request.")
         )
-    return Receipt(entry=existing, balance=existing.balance_after, replayed=True)
+    return Receipt(
+        entry=existing,
+        balance=existing.balance_after,
+        replayed=True,
+        unlimited=wallet.is_unlimited(),
+    )
 
 
 def existing_entry(key: str) -> LedgerEntry | None:

@@ -165,7 +165,6 @@ def start_turn(
             created_at=now + timedelta(microseconds=1),
         )
     balance = receipt.balance
-    view = energy.wallet_view(user=user)
 
     events = loops.facts(user)
     progress = loops.progress_for(user, events=events)
@@ -181,7 +180,7 @@ def start_turn(
         sentiment=sentiment,
         action_code=action,
         cost=reply.cost,
-        is_unlimited=view.unlimited,
+        is_unlimited=receipt.unlimited,
         memory=memory,
         progress=progress,
         phase=vision["phase"],

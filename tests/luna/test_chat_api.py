@@ -104,6 +104,12 @@ def test_unlimited_users_are_not_charged(auth_client, user, gemini):
     body = chat(auth_client).json()
     assert body["cost"] == 0
     assert balance(user) == 100
+    assert "Luna Unlimited" in system_prompt(gemini)
+
+
+def test_a_standard_plan_is_not_told_it_is_unlimited(auth_client, gemini):
+    chat(auth_client)
+    assert "Luna Unlimited" not in system_prompt(gemini)
 
 
 def test_without_a_key_the_builtin_coach_answers(auth_client, no_gemini):
@@ -197,3 +203,8 @@ def test_someone_else_s_conversation_is_a_404(
 
 def test_chat_needs_a_user(api_client):
     assert chat(api_client).status_code == 401
+
+
+def system_prompt(gemini) -> str:
+    instruction = gemini.requests[-1]["body"]["systemInstruction"]
+    return " ".join(part["text"] for part in instruction["parts"])
