@@ -121,8 +121,8 @@ class EntrySerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Kind.choices, read_only=True)
     amount = serializers.IntegerField(read_only=True, help_text=_help("amount"))
     balance_after = serializers.IntegerField(read_only=True)
-    action = serializers.SlugRelatedField(
-        slug_field="code", read_only=True, allow_null=True
+    action = serializers.CharField(
+        source="action.code", read_only=True, allow_null=True
     )
     nominal_cost = serializers.IntegerField(
         read_only=True, help_text=_help("nominal_cost")
