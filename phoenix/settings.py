@@ -211,8 +211,16 @@ if REDIS_URL:
                 # Each consumer waits on its channel with a blocking BZPOPMIN
                 # of 5 s; redis-py 8 reads with a 5 s socket timeout by
                 # default, which cut that wait and crashed every consumer
-                # idle for 5 s (channels_redis#422). Read longer than the pop.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                # idle for 5 s (channels_redis#422). No read timeout, as
+                # before redis-py 8 (a finite one above 5 s let a cancelled
+                # receive loop on in tests); TCP keepalive finds dead peers.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_timeout": None,
+                        "socket_keepalive": True,
+                    }
+                ],
                 "prefix": "phoenix:asgi",
                 "capacity": 200,
                 "expiry": 60,
