@@ -6,11 +6,8 @@ class LunaConfig(AppConfig):
     verbose_name = "Luna"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-
         from accounts import registry
-        from energy.models import Action
-        from luna.services import conversations, loops
+        from luna.services import conversations
         from narrative import types
 
         registry.register_gdpr(
@@ -25,8 +22,3 @@ class LunaConfig(AppConfig):
             ("luna.goal_removed", "The user removed a goal."),
         ):
             types.register(name, description=description, owner="hub")
-
-        # The prompt shows costs from a cached copy of the catalogue: drop it
-        # when staff change an action, so Luna quotes what consume charges.
-        post_save.connect(loops.forget_catalogue, sender=Action, dispatch_uid="luna")
-        post_delete.connect(loops.forget_catalogue, sender=Action, dispatch_uid="luna")

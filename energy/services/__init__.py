@@ -21,7 +21,7 @@ from energy.services.errors import (
     RefundRefused,
     UnknownAction,
 )
-from energy.services.ledger import Receipt, get_action, open_wallet
+from energy.services.ledger import Receipt, action_catalogue, get_action, open_wallet
 from energy.services.plans import end_unlimited, set_unlimited
 from energy.services.reading import (
     Check,
@@ -52,6 +52,7 @@ __all__ = [
     "UnknownAction",
     "Usage",
     "WalletView",
+    "action_catalogue",
     "adjust",
     "check",
     "claw_back",

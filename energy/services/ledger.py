@@ -45,13 +45,32 @@ def action_cache_key(code: str) -> str:
     return f"energy:action:{code}"
 
 
+CATALOGUE_CACHE_KEY = "energy:catalogue"
+CATALOGUE_CACHE_SECONDS = 60
+
+
 def forget_action(code: str) -> None:
-    """Drop a catalogue entry from the shared cache (on every save and delete
-    of an ``Action``): now, and again once the change commits, in case a
-    request cached the old row in between."""
-    key = action_cache_key(code)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+    """Drop an action and the whole catalogue from the shared cache (on every
+    save and delete of an ``Action``): now, and again once the change commits,
+    in case a request cached the old rows in between."""
+    keys = [action_cache_key(code), CATALOGUE_CACHE_KEY]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def action_catalogue() -> dict[str, tuple[int, str, str]]:
+    """The active catalogue for display, code → (cost, French label, English
+    label), through the shared cache (consume decides with ``get_action``)."""
+    catalogue = cache.get(CATALOGUE_CACHE_KEY)
+    if catalogue is None:
+        catalogue = {
+            code: (cost, label_fr, label_en)
+            for code, cost, label_fr, label_en in Action.objects.active().values_list(
+                "code", "cost", "label_fr", "label_en"
+            )
+        }
+        cache.set(CATALOGUE_CACHE_KEY, catalogue, CATALOGUE_CACHE_SECONDS)
+    return catalogue
 
 
 def get_action(code: str) -> Action:

@@ -17,7 +17,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from energy import services as energy
-from energy.models import Action
 from luna.engine import journal as engine_journal
 from luna.engine import progress as engine_progress
 from luna.engine import vision as engine_vision
@@ -27,7 +26,6 @@ from narrative.models import Event
 
 FACT_DAYS = 60  # the 30-day window and the one before it
 FACT_LIMIT = 2000
-COSTS_CACHE_KEY = "luna:action-costs"
 
 
 def facts(user, *, now: datetime | None = None, days: int = FACT_DAYS) -> list:
@@ -46,35 +44,14 @@ def facts(user, *, now: datetime | None = None, days: int = FACT_DAYS) -> list:
     ]
 
 
-def _catalogue() -> dict[str, tuple[int, str, str]]:
-    """The energy catalogue, code → (cost, French label, English label)."""
-    catalogue = cache.get(COSTS_CACHE_KEY)
-    if catalogue is None:
-        catalogue = {
-            code: (cost, label_fr, label_en)
-            for code, cost, label_fr, label_en in Action.objects.active().values_list(
-                "code", "cost", "label_fr", "label_en"
-            )
-        }
-        cache.set(COSTS_CACHE_KEY, catalogue, 60)
-    return catalogue
-
-
-def forget_catalogue(**kwargs) -> None:
-    """``Action`` saved or deleted: drop the cached catalogue, now and after
-    the commit (a request may cache the old rows in between)."""
-    cache.delete(COSTS_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(COSTS_CACHE_KEY))
-
-
 def action_costs() -> dict[str, int]:
     """Code → cost (display only: energy.services.consume decides)."""
-    return {code: entry[0] for code, entry in _catalogue().items()}
+    return {code: entry[0] for code, entry in energy.action_catalogue().items()}
 
 
 def next_actions(codes: list[str], language: str) -> list[tuple[str, str, int]]:
     """(code, label, cost) for the prompt and the coach, in ``language``."""
-    catalogue = _catalogue()
+    catalogue = energy.action_catalogue()
     return [
         (code, catalogue[code][2 if language == "en" else 1], catalogue[code][0])
         for code in codes

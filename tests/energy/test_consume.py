@@ -183,6 +183,16 @@ def test_changing_a_cost_never_touches_past_entries(auth_client, user):
     assert consume(auth_client, "optimisation_cv").json()["entry"]["amount"] == -40
 
 
+def test_a_saved_cost_reaches_the_cached_catalogue_at_once(auth_client):
+    assert services.action_catalogue()["optimisation_cv"][0] == 12
+    assert services.get_action("optimisation_cv").cost == 12
+    action = Action.objects.get(code="optimisation_cv")
+    action.cost = 40
+    action.save()  # as the admin does
+    assert services.action_catalogue()["optimisation_cv"][0] == 40
+    assert services.get_action("optimisation_cv").cost == 40
+
+
 def test_low_and_depleted_are_recorded_once_per_crossing(auth_client, user):
     set_balance(user, 30)
     consume(auth_client, "optimisation_cv")  # 30 → 18: crosses 20
