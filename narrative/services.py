@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from narrative import capital as projection
-from narrative import types, verification
+from narrative import heads, types, verification
 from narrative.chain import event_hash
 from narrative.drafts import Draft, invalid_message, prepare, record_arguments
 from narrative.errors import EventConflict, HubOwnedType, InvalidEvent, NarrativeError
@@ -142,7 +142,7 @@ def _append_all(
     savepoint = bool(given) or not connection.in_atomic_block
     try:
         with transaction.atomic(savepoint=savepoint):
-            stream = _lock_stream(user)
+            head = _lock_head(user)
             results, created = [], []
             for index, draft in enumerate(drafts):
                 existing = (
@@ -154,19 +154,16 @@ def _append_all(
                     existing = _replay(existing, draft, user, index, batch)
                     results.append((existing, False))
                     continue
-                event = _new_event(stream, user, draft)
+                event = _new_event(head, user, draft)
                 event.save(force_insert=True)
-                stream.last_seq, stream.last_hash = event.seq, event.hash
+                head.last_seq, head.last_hash = event.seq, event.hash
                 results.append((event, True))
                 created.append(event)
             if created:
-                Stream.objects.filter(pk=stream.pk).update(
-                    last_seq=stream.last_seq,
-                    last_hash=stream.last_hash,
-                    updated_at=timezone.now(),
-                )
+                now = timezone.now()
+                heads.advance(head, now=now)
                 if user is not None:
-                    _project(user, created)
+                    _project(user, created, head, now=now)
             return results
     except IntegrityError:
         # Another stream took one of these ids at the same moment: this
@@ -176,6 +173,16 @@ def _append_all(
             if existing is not None:
                 _replay(existing, draft, user, index, batch)
         raise
+
+
+def _lock_head(user: User | None) -> heads.Head:
+    """Lock the head of ``user``'s stream, with the projection row read in the
+    same statement (creating the stream on its first event)."""
+    head = heads.lock(user) if user is not None else None
+    if head is None:
+        stream = _lock_stream(user)
+        head = heads.lock(user) if user is not None else heads.Head.of(stream)
+    return head
 
 
 def _lock_stream(user: User | None) -> Stream:
@@ -192,8 +199,8 @@ def _lock_stream(user: User | None) -> Stream:
     return Stream.objects.select_for_update().get(**lookup)
 
 
-def _new_event(stream: Stream, user: User | None, draft: Draft) -> Event:
-    seq, user_id = stream.last_seq + 1, (user.pk if user is not None else None)
+def _new_event(head: heads.Head, user: User | None, draft: Draft) -> Event:
+    seq, user_id = head.last_seq + 1, (user.pk if user is not None else None)
     return Event(
         id=draft.id,
         user=user,
@@ -205,7 +212,7 @@ def _new_event(stream: Stream, user: User | None, draft: Draft) -> Event:
         meta=draft.meta,
         occurred_at=draft.occurred_at,
         recorded_at=timezone.now(),
-        prev_hash=stream.last_hash,
+        prev_hash=head.last_hash,
         hash=event_hash(
             id=draft.id,
             user_id=user_id,
@@ -214,7 +221,7 @@ def _new_event(stream: Stream, user: User | None, draft: Draft) -> Event:
             app_source=draft.app_source,
             payload_digest=draft.payload_digest,
             occurred_at=draft.occurred_at,
-            prev_hash=stream.last_hash,
+            prev_hash=head.last_hash,
         ),
         unregistered=draft.unregistered,
     )
@@ -240,37 +247,34 @@ def _replay(
 # --- The Capital Narratif ----------------------------------------------------
 
 
-def _project(user: User, new_events: list[Event]) -> None:
-    """Fold just-appended events into the stored state (same transaction)."""
-    row = (
-        CapitalNarratif.objects.filter(user=user)
-        .only("id", "version", "last_seq", "state")
-        .first()
-    )
+def _project(
+    user: User, new_events: list[Event], head: heads.Head, *, now: datetime
+) -> None:
+    """Fold just-appended events into the stored state (same transaction);
+    ``head`` carries the projection row read with the stream lock."""
     first_seq = new_events[0].seq
-    if row is None and first_seq == 1:
+    if head.capital_id is None and first_seq == 1:
         state = projection.empty_state()
     elif (
-        row is None
-        or row.version != projection.VERSION
-        or (row.last_seq != first_seq - 1)
+        head.capital_id is None
+        or head.capital_version != projection.VERSION
+        or head.capital_seq != first_seq - 1
     ):
         _rebuild_locked(user)  # missing, outdated or behind: fold from scratch
         return
     else:
-        state = row.state
+        state = head.capital_state
     for event in new_events:
         projection.apply(state, event)
-    values = {
-        "version": projection.VERSION,
-        "last_seq": new_events[-1].seq,
-        "state": state,
-        "updated_at": timezone.now(),
-    }
-    if row is None:
-        CapitalNarratif.objects.create(user=user, **values)
+    version, last_seq = projection.VERSION, new_events[-1].seq
+    if head.capital_id is None:
+        CapitalNarratif.objects.create(
+            user=user, version=version, last_seq=last_seq, state=state, updated_at=now
+        )
     else:
-        CapitalNarratif.objects.filter(pk=row.pk).update(**values)
+        heads.save_capital(
+            head.capital_id, version=version, last_seq=last_seq, state=state, now=now
+        )
 
 
 def _rebuild_locked(user: User) -> CapitalNarratif:

@@ -268,3 +268,42 @@ def test_labels_and_messages_follow_the_active_language(user):
         english = services.capital(user=user)
     assert english["career_phase"]["label"] == "Discovery"
     assert english["recommendations"][0]["message"].startswith("Your ATS score")
+
+
+def test_the_append_paths_sql_names_the_models_tables_and_columns():
+    # narrative.heads writes Stream and CapitalNarratif in plain SQL; a renamed
+    # table or column must fail here, not in production.
+    from narrative import heads
+    from narrative.models import Stream
+
+    sql = " ".join(
+        heads.LOCK.split() + heads.ADVANCE.split() + heads.SAVE_CAPITAL.split()
+    )
+    assert Stream._meta.db_table == "narrative_stream"
+    assert CapitalNarratif._meta.db_table == "narrative_capitalnarratif"
+    for model, alias, names in (
+        (Stream, "s", ["id", "user", "last_seq", "last_hash", "updated_at"]),
+        (CapitalNarratif, "c", ["id", "user", "version", "last_seq", "state"]),
+    ):
+        for name in names:
+            column = model._meta.get_field(name).column
+            assert f"{alias}.{column}" in sql or f" {column} = %s" in sql
+
+
+def test_the_projection_moves_with_each_event_in_one_locked_read(user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    spend(user, "optimisation_cv", 12)
+    with CaptureQueriesContext(connection) as queries:
+        spend(user, "optimisation_cv", 12)
+    reads = [
+        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+    assert len(reads) == 1  # the stream head and the projection row together
+    row = CapitalNarratif.objects.get(user=user)
+    assert row.last_seq == 2
+    assert services.capital(user=user) == {"user_id": str(user.pk), "last_seq": 2} | (
+        projection.render(row.state)
+    )
+    assert projection.render(row.state)["energy"]["spent"] == 24
