@@ -19,6 +19,8 @@ from energy.services.ledger import (
     lock_wallet,
     low_balance_signals,
     replay,
+    take,
+    write_entry,
 )
 from narrative import services as narrative
 
@@ -51,6 +53,27 @@ def consume(
 
 def _consume(*, key, user, action, app_source, context, actor, actor_label, reference):
     with transaction.atomic():
+        taken = take(user.pk, action.cost)
+        if taken is not None:
+            # The usual case, a standard wallet that holds the cost: one
+            # conditional UPDATE debited and locked it. A replay of ``key``
+            # fails the entry's unique index and rolls the debit back.
+            balance, seq = taken
+            entry = write_entry(
+                user.pk,
+                seq=seq,
+                balance_after=balance,
+                kind=Kind.CONSUME,
+                amount=-action.cost,
+                key=key,
+                action=action,
+                nominal_cost=action.cost,
+                app_source=app_source,
+                reference=reference,
+                actor=actor,
+                actor_label=actor_label,
+            )
+            return _recorded(user, entry, action, context, app_source, unlimited=False)
         wallet = lock_wallet(user)
         unlimited = wallet.is_unlimited()
         short = not unlimited and wallet.balance < action.cost
@@ -72,7 +95,6 @@ def _consume(*, key, user, action, app_source, context, actor, actor_label, refe
             amount = 0
         else:
             amount = -action.cost
-        before = wallet.balance
         entry = append_entry(
             wallet,
             kind=Kind.CONSUME,
@@ -85,24 +107,30 @@ def _consume(*, key, user, action, app_source, context, actor, actor_label, refe
             actor=actor,
             actor_label=actor_label,
         )
-        event, _created = narrative.record(
-            user=user,
-            type="energy.consumed",
-            payload={
-                "entry_id": str(entry.pk),
-                "action": action.code,
-                "amount": -amount,
-                "nominal_cost": action.cost,
-                "balance_after": entry.balance_after,
-                "unlimited": unlimited,
-                "context": context or {},
-            },
-            app_source=app_source,
-        )
-        low_balance_signals(user, before, entry.balance_after, app_source)
-        return Receipt(
-            entry=entry,
-            balance=entry.balance_after,
-            event_id=event.pk,
-            unlimited=unlimited,
-        )
+        return _recorded(user, entry, action, context, app_source, unlimited=unlimited)
+
+
+def _recorded(user, entry, action, context, app_source, *, unlimited) -> Receipt:
+    """Record the debit in the Capital Narratif (and a low balance crossed)."""
+    event, _created = narrative.record(
+        user=user,
+        type="energy.consumed",
+        payload={
+            "entry_id": str(entry.pk),
+            "action": action.code,
+            "amount": -entry.amount,
+            "nominal_cost": action.cost,
+            "balance_after": entry.balance_after,
+            "unlimited": unlimited,
+            "context": context or {},
+        },
+        app_source=app_source,
+    )
+    before = entry.balance_after - entry.amount
+    low_balance_signals(user, before, entry.balance_after, app_source)
+    return Receipt(
+        entry=entry,
+        balance=entry.balance_after,
+        event_id=event.pk,
+        unlimited=unlimited,
+    )

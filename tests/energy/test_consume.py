@@ -303,3 +303,35 @@ def test_keys_are_namespaced_by_caller(auth_client, user):
     consume(auth_client, key=str(uuid.uuid4()))
     entry = LedgerEntry.objects.for_user(user).get(kind=Kind.CONSUME)
     assert entry.idempotency_key.startswith(f"user:{user.pk}:")
+
+
+def test_the_debit_statement_names_the_wallets_table_and_columns():
+    # energy.services.ledger.TAKE updates the wallet in plain SQL; a renamed
+    # table or column must fail here, not in production.
+    from energy.models import Wallet
+    from energy.services.ledger import TAKE
+
+    assert f"UPDATE {Wallet._meta.db_table}" in TAKE
+    for name in (
+        "user",
+        "balance",
+        "entry_count",
+        "updated_at",
+        "plan",
+        "unlimited_until",
+    ):
+        assert Wallet._meta.get_field(name).column in TAKE
+
+
+def test_a_standard_consume_is_one_wallet_statement(auth_client, user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    consume(auth_client, key="warm-up")
+    with CaptureQueriesContext(connection) as queries:
+        response = consume(auth_client, key="measured")
+    assert response.status_code == 201
+    wallet_sql = [q["sql"] for q in queries if "energy_wallet" in q["sql"]]
+    assert len(wallet_sql) == 1 and "RETURNING" in wallet_sql[0]
+    assert wallet(user).balance == 76 == ledger_sum(user)
+    assert LedgerEntry.objects.for_user(user).order_by("seq").last().seq == 3
