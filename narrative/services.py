@@ -155,15 +155,14 @@ def _append_all(
                     results.append((existing, False))
                     continue
                 event = _new_event(head, user, draft)
-                event.save(force_insert=True)
+                heads.insert(event)
                 head.last_seq, head.last_hash = event.seq, event.hash
                 results.append((event, True))
                 created.append(event)
             if created:
                 now = timezone.now()
-                heads.advance(head, now=now)
-                if user is not None:
-                    _project(user, created, head, now=now)
+                folded = _project(user, created, head, now=now) if user else None
+                heads.advance(head, now=now, folded=folded)
             return results
     except IntegrityError:
         # Another stream took one of these ids at the same moment: this
@@ -249,9 +248,13 @@ def _replay(
 
 def _project(
     user: User, new_events: list[Event], head: heads.Head, *, now: datetime
-) -> None:
-    """Fold just-appended events into the stored state (same transaction);
-    ``head`` carries the projection row read with the stream lock."""
+) -> heads.Folded | None:
+    """Fold just-appended events into the projection (same transaction).
+
+    ``head`` carries the row read with the stream lock; the row folded forward
+    is returned for ``heads.advance`` to store with the head. A first row is
+    created, and a missing, outdated or lagging one rebuilt, here (None).
+    """
     first_seq = new_events[0].seq
     if head.capital_id is None and first_seq == 1:
         state = projection.empty_state()
@@ -261,7 +264,7 @@ def _project(
         or head.capital_seq != first_seq - 1
     ):
         _rebuild_locked(user)  # missing, outdated or behind: fold from scratch
-        return
+        return None
     else:
         state = head.capital_state
     for event in new_events:
@@ -271,10 +274,8 @@ def _project(
         CapitalNarratif.objects.create(
             user=user, version=version, last_seq=last_seq, state=state, updated_at=now
         )
-    else:
-        heads.save_capital(
-            head.capital_id, version=version, last_seq=last_seq, state=state, now=now
-        )
+        return None
+    return heads.Folded(head.capital_id, version, last_seq, state)
 
 
 def _rebuild_locked(user: User) -> CapitalNarratif:

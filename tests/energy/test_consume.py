@@ -305,11 +305,11 @@ def test_keys_are_namespaced_by_caller(auth_client, user):
     assert entry.idempotency_key.startswith(f"user:{user.pk}:")
 
 
-def test_the_debit_statement_names_the_wallets_table_and_columns():
-    # energy.services.ledger.TAKE updates the wallet in plain SQL; a renamed
-    # table or column must fail here, not in production.
+def test_the_plain_sql_statements_name_the_models_tables_and_columns():
+    # energy.services.ledger debits the wallet and inserts entries in plain
+    # SQL; a renamed or added column must fail here, not in production.
     from energy.models import Wallet
-    from energy.services.ledger import TAKE
+    from energy.services.ledger import ENTRY_FIELDS, INSERT_ENTRY, TAKE
 
     assert f"UPDATE {Wallet._meta.db_table}" in TAKE
     for name in (
@@ -321,6 +321,10 @@ def test_the_debit_statement_names_the_wallets_table_and_columns():
         "unlimited_until",
     ):
         assert Wallet._meta.get_field(name).column in TAKE
+    fields = LedgerEntry._meta.concrete_fields
+    assert tuple(f.name for f in fields) == ENTRY_FIELDS
+    table, columns = LedgerEntry._meta.db_table, ", ".join(f.column for f in fields)
+    assert f"INSERT INTO {table} ({columns})" in " ".join(INSERT_ENTRY.split())
 
 
 def test_a_standard_consume_is_one_wallet_statement(auth_client, user):
