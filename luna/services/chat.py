@@ -142,19 +142,21 @@ def start_turn(
             app_source="luna",
             context={"message_id": str(reply_id), "feature": "luna_chat"},
         )
+        conversation.updated_at = now
         if conversation._state.adding:
             conversation.title = text[:80]
             conversation.created_at = now
-        conversation.updated_at = now
-        conversation.save()
-        user_message = Message.objects.create(
+            conversation.save()
+        else:
+            conversation.save(update_fields=["updated_at"])
+        user_message = Message(
             conversation=conversation,
             role=Role.USER,
             content=text,
             sentiment=sentiment.label,
             created_at=now,
         )
-        reply = Message.objects.create(
+        reply = Message(
             id=reply_id,
             conversation=conversation,
             role=Role.LUNA,
@@ -164,6 +166,7 @@ def start_turn(
             energy_entry=receipt.entry,
             created_at=now + timedelta(microseconds=1),
         )
+        Message.objects.bulk_create([user_message, reply])  # one INSERT
     balance = receipt.balance
 
     events = loops.facts(user)

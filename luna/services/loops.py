@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from energy import services as energy
@@ -26,15 +27,23 @@ from narrative.models import Event
 
 FACT_DAYS = 60  # the 30-day window and the one before it
 FACT_LIMIT = 2000
+# Luna's own bookkeeping: a reply, a celebration, the energy a chat message
+# spent. No loop reads them, and they are most of a talkative user's stream:
+# reading them made every message pay for the whole chat history (and could
+# push real career events past FACT_LIMIT).
+CHATTER = Q(type__in=("luna.replied", "luna.celebrated")) | Q(
+    type="energy.consumed", app_source="luna"
+)
 
 
 def facts(user, *, now: datetime | None = None, days: int = FACT_DAYS) -> list:
-    """The user's narrative events of the last ``days`` as engine facts."""
+    """The user's career events of the last ``days`` as engine facts."""
     now = now or timezone.now()
     rows = (
         Event.objects.for_user(user)
         .since(now - timedelta(days=days))
         .filter(redacted_at__isnull=True)
+        .exclude(CHATTER)
         .order_by("-seq")
         .values_list("type", "payload", "occurred_at")[:FACT_LIMIT]
     )

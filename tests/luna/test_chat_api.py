@@ -208,3 +208,22 @@ def test_chat_needs_a_user(api_client):
 def system_prompt(gemini) -> str:
     instruction = gemini.requests[-1]["body"]["systemInstruction"]
     return " ".join(part["text"] for part in instruction["parts"])
+
+
+def test_the_loops_read_career_events_not_luna_s_own_bookkeeping(
+    auth_client, user, no_gemini
+):
+    import importlib
+
+    loops = importlib.import_module("luna.services.loops")
+    letters(user, 2)
+    energy.consume(user=user, action="lettre_motivation", key="letters-app")
+    for _ in range(3):
+        assert chat(auth_client).status_code == 200
+    stored = set(Event.objects.for_user(user).values_list("type", "app_source"))
+    assert {("luna.replied", "luna"), ("energy.consumed", "luna")} <= stored
+    read = [(fact.type, fact.payload.get("action")) for fact in loops.facts(user)]
+    assert read.count(("letter.generated", None)) == 2
+    assert ("energy.consumed", "lettre_motivation") in read
+    assert not [t for t, action in read if t.startswith("luna.")]
+    assert not [a for _t, a in read if a and str(a).startswith("luna_")]
