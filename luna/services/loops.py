@@ -114,6 +114,8 @@ def award_celebration(*, user, progress, message=None) -> dict[str, Any] | None:
     ``luna:celebration:<user>:<metric>:<level>:<period>`` make a repeat (or a
     concurrent twin) a no-op; the per-user cooldown spaces celebrations out.
     """
+    if not progress.achievements:
+        return None  # nothing to celebrate: no need to ask what already was
     already = set(
         Celebration.objects.filter(user=user, period=progress.period).values_list(
             "metric", "level", "period"
