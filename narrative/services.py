@@ -1,10 +1,11 @@
 """Recording events, and everything else that reads or rewrites the store.
 
 ``record`` (and ``record_many``) is the only way to write an event. It owns a
-``transaction.atomic()`` (a savepoint inside a caller's transaction: energy
-debits a wallet and records ``energy.consumed`` in one transaction), locks the
-user's stream head with ``select_for_update`` and never locks rows of other
-apps, so the project's lock order (wallet → stream) holds.
+``transaction.atomic()`` (or joins a caller's transaction: energy debits a
+wallet and records ``energy.consumed`` in one transaction), locks the user's
+stream head (``SELECT … FOR UPDATE``, in ``narrative.heads`` with the other
+statements of the append path) and never locks rows of other apps, so the
+project's lock order (wallet → stream) holds.
 """
 
 from __future__ import annotations
