@@ -4,7 +4,8 @@ Every event a user records (every energy debit records ``energy.consumed``)
 locks the stream head, inserts the event, then moves the head and the Capital
 Narratif row forward. Through the ORM that is five statements whose query
 building costs about a millisecond of CPU each on our servers
-(docs/benchmarks.md); here they are four plain ones, and the lock reads the
+(docs/benchmarks.md); here they are four plain ones (three on PostgreSQL,
+which moves the head and the projection in one), and the lock reads the
 projection row in the same statement.
 
 Values go through the model fields' own conversions (``get_db_prep_save``,
