@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import connection
 
-from narrative.models import CapitalNarratif, Event, Stream
+from narrative.models import CapitalNarratif, Stream
 
 
 @dataclass
@@ -59,22 +59,7 @@ ADVANCE = """
     UPDATE narrative_stream SET last_seq = %s, last_hash = %s, updated_at = %s
     WHERE id = %s
 """
-EVENT_FIELDS = (
-    "id",
-    "user",
-    "seq",
-    "type",
-    "app_source",
-    "payload",
-    "payload_digest",
-    "meta",
-    "occurred_at",
-    "recorded_at",
-    "prev_hash",
-    "hash",
-    "unregistered",
-    "redacted_at",
-)
+# Columns in the order of the model's concrete fields (``insert_row``).
 INSERT_EVENT = """
     INSERT INTO narrative_event (id, user_id, seq, type, app_source, payload,
         payload_digest, meta, occurred_at, recorded_at, prev_hash, hash,
@@ -120,18 +105,19 @@ def lock(user) -> Head | None:
     )
 
 
-def insert(event: Event) -> None:
-    """Insert a new event (what ``event.save()`` does, without building the
-    query each time); an id or seq taken raises ``IntegrityError`` as usual."""
-    fields = [Event._meta.get_field(name) for name in EVENT_FIELDS]
+def insert_row(instance, statement: str) -> None:
+    """Insert a new model instance with a fixed ``INSERT`` whose columns follow
+    the model's concrete fields (what ``save()`` does, without building the
+    query each time); a taken unique key raises ``IntegrityError`` as usual.
+    Energy's ledger entries go through it too."""
     params = [
-        field.get_db_prep_save(getattr(event, field.attname), connection)
-        for field in fields
+        field.get_db_prep_save(getattr(instance, field.attname), connection)
+        for field in instance._meta.concrete_fields
     ]
     with connection.cursor() as cursor:
-        cursor.execute(INSERT_EVENT, params)
-    event._state.adding = False
-    event._state.db = connection.alias
+        cursor.execute(statement, params)
+    instance._state.adding = False
+    instance._state.db = connection.alias
 
 
 @dataclass

@@ -156,7 +156,7 @@ def _append_all(
                     results.append((existing, False))
                     continue
                 event = _new_event(head, user, draft)
-                heads.insert(event)
+                heads.insert_row(event, heads.INSERT_EVENT)
                 head.last_seq, head.last_hash = event.seq, event.hash
                 results.append((event, True))
                 created.append(event)

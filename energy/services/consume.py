@@ -52,6 +52,16 @@ def consume(
 
 
 def _consume(*, key, user, action, app_source, context, actor, actor_label, reference):
+    fields = {
+        "kind": Kind.CONSUME,
+        "key": key,
+        "action": action,
+        "nominal_cost": action.cost,
+        "app_source": app_source,
+        "reference": reference,
+        "actor": actor,
+        "actor_label": actor_label,
+    }
     with transaction.atomic():
         taken = take(user.pk, action.cost)
         if taken is not None:
@@ -60,18 +70,7 @@ def _consume(*, key, user, action, app_source, context, actor, actor_label, refe
             # fails the entry's unique index and rolls the debit back.
             balance, seq = taken
             entry = write_entry(
-                user.pk,
-                seq=seq,
-                balance_after=balance,
-                kind=Kind.CONSUME,
-                amount=-action.cost,
-                key=key,
-                action=action,
-                nominal_cost=action.cost,
-                app_source=app_source,
-                reference=reference,
-                actor=actor,
-                actor_label=actor_label,
+                user.pk, seq=seq, balance_after=balance, amount=-action.cost, **fields
             )
             return _recorded(user, entry, action, context, app_source, unlimited=False)
         wallet = lock_wallet(user)
@@ -95,18 +94,7 @@ def _consume(*, key, user, action, app_source, context, actor, actor_label, refe
             amount = 0
         else:
             amount = -action.cost
-        entry = append_entry(
-            wallet,
-            kind=Kind.CONSUME,
-            amount=amount,
-            key=key,
-            action=action,
-            nominal_cost=action.cost,
-            app_source=app_source,
-            reference=reference,
-            actor=actor,
-            actor_label=actor_label,
-        )
+        entry = append_entry(wallet, amount=amount, **fields)
         return _recorded(user, entry, action, context, app_source, unlimited=unlimited)
 
 

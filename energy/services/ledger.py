@@ -21,6 +21,7 @@ from energy.services.errors import (
     UnknownAction,
 )
 from narrative import services as narrative
+from narrative.heads import insert_row
 
 
 @dataclass(frozen=True)
@@ -189,44 +190,13 @@ def take(user_id, cost: int) -> tuple[int, int] | None:
     return None if row is None else (row[0], row[1])
 
 
-ENTRY_FIELDS = (
-    "id",
-    "wallet",
-    "seq",
-    "kind",
-    "amount",
-    "balance_after",
-    "action",
-    "nominal_cost",
-    "app_source",
-    "reference",
-    "idempotency_key",
-    "refund_of",
-    "reason",
-    "actor",
-    "actor_label",
-    "created_at",
-)
+# Columns in the order of the model's concrete fields (``insert_row``).
 INSERT_ENTRY = """
     INSERT INTO energy_ledgerentry (id, wallet_id, seq, kind, amount,
         balance_after, action_id, nominal_cost, app_source, reference,
         idempotency_key, refund_of_id, reason, actor, actor_label, created_at)
     VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
 """
-
-
-def _insert(entry: LedgerEntry) -> None:
-    """Insert a new entry (what ``save()`` does, without building the query
-    each time); a key already used raises ``IntegrityError`` as usual."""
-    fields = [LedgerEntry._meta.get_field(name) for name in ENTRY_FIELDS]
-    params = [
-        field.get_db_prep_save(getattr(entry, field.attname), connection)
-        for field in fields
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(INSERT_ENTRY, params)
-    entry._state.adding = False
-    entry._state.db = connection.alias
 
 
 def write_entry(
@@ -263,7 +233,7 @@ def write_entry(
         actor=actor,
         actor_label=actor_label[:120],
     )
-    _insert(entry)
+    insert_row(entry, INSERT_ENTRY)
     entry.refunded = False  # a new entry has no refund yet (saves a query)
     invalidate(wallet_id)
     return entry
