@@ -12,6 +12,10 @@ the circuit breaker is open, or when Gemini failed before its first token. The
 breaker opens after ``LUNA_BREAKER_THRESHOLD`` consecutive failed calls, for
 ``LUNA_BREAKER_SECONDS``; its state lives in the cache so every process sees
 it. When it closes again, one more failure reopens it (half-open).
+
+A chat turn reads the breaker once, with its other database work before the
+model runs (``read_breaker()``, synchronous), and hands it to ``generate``: the
+async path then makes no cache call at all unless something failed.
 """
 
 from __future__ import annotations
@@ -62,9 +66,37 @@ class _Failed(Exception):
 # --- Circuit breaker (in the shared cache) ------------------------------------
 
 
+@dataclass(frozen=True)
+class Breaker:
+    """The breaker as read from the cache at one moment."""
+
+    open_until: float | None = None
+    failures: int = 0  # consecutive failed calls so far
+
+    @property
+    def open(self) -> bool:
+        return self.open_until is not None and self.open_until > time.time()
+
+    @classmethod
+    def of(cls, values: dict) -> Breaker:
+        return cls(values.get(BREAKER_OPEN_UNTIL), values.get(BREAKER_FAILURES) or 0)
+
+
+def read_breaker() -> Breaker:
+    """Read the breaker (one cache call; none when no key is set)."""
+    if not settings.GEMINI_API_KEY:
+        return Breaker()
+    return Breaker.of(cache.get_many([BREAKER_OPEN_UNTIL, BREAKER_FAILURES]))
+
+
+async def aread_breaker() -> Breaker:
+    if not settings.GEMINI_API_KEY:
+        return Breaker()
+    return Breaker.of(await cache.aget_many([BREAKER_OPEN_UNTIL, BREAKER_FAILURES]))
+
+
 async def breaker_is_open() -> bool:
-    until = await cache.aget(BREAKER_OPEN_UNTIL)
-    return until is not None and until > time.time()
+    return (await aread_breaker()).open
 
 
 async def _record_failure() -> None:
@@ -207,8 +239,13 @@ def _usage(chunk) -> tuple[int, int]:
     return usage.prompt_token_count or 0, usage.candidates_token_count or 0
 
 
-async def _gemini(system: str, contents: list[dict]) -> AsyncIterator[str | Outcome]:
-    """Raise _Failed before the first token; afterwards end with an Outcome."""
+async def _gemini(
+    system: str, contents: list[dict], failures: int
+) -> AsyncIterator[str | Outcome]:
+    """Raise _Failed before the first token; afterwards end with an Outcome.
+
+    A success resets the count of consecutive failures, when there is one
+    (``failures`` as read before the call; most calls have none to reset)."""
     iterator, chunk = await _first_chunk(system, contents)
     tokens_in, tokens_out = _usage(chunk)
     yield chunk.text
@@ -231,7 +268,8 @@ async def _gemini(system: str, contents: list[dict]) -> AsyncIterator[str | Outc
         await _record_failure()
         yield Outcome(GEMINI, settings.GEMINI_MODEL, tokens_in, tokens_out, True)
         return
-    await _record_success()
+    if failures:
+        await _record_success()
     yield Outcome(GEMINI, settings.GEMINI_MODEL, tokens_in, tokens_out)
 
 
@@ -246,20 +284,27 @@ async def _builtin(chunks: list[str], reason: str) -> AsyncIterator[str | Outcom
 
 
 async def generate(
-    *, system: str, contents: Iterable[Any], fallback: Callable[[], list[str]]
+    *,
+    system: str,
+    contents: Iterable[Any],
+    fallback: Callable[[], list[str]],
+    breaker: Breaker | None = None,
 ) -> AsyncIterator[str | Outcome]:
     """Stream a reply: text deltas, then exactly one ``Outcome``.
 
     ``fallback()`` returns the built-in coach's chunks; it is called only when
-    the coach answers.
+    the coach answers. ``breaker``: the state the caller read with its other
+    work (``read_breaker()``); read here when not given.
     """
     if not settings.GEMINI_API_KEY:
         reason = "no_key"
-    elif await breaker_is_open():
-        reason = "breaker_open"
     else:
+        if breaker is None:
+            breaker = await aread_breaker()
+        reason = "breaker_open" if breaker.open else ""
+    if not reason:
         try:
-            async for item in _gemini(system, _contents(contents)):
+            async for item in _gemini(system, _contents(contents), breaker.failures):
                 yield item
             return
         except _Failed as failure:

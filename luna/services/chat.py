@@ -51,6 +51,7 @@ class Turn:
     loops: dict[str, Any]
     celebration: dict[str, Any] | None = None
     goal_proposal: dict[str, Any] | None = None
+    breaker: llm.Breaker | None = None  # read with the rest, before the model
     started: float = field(default_factory=time.perf_counter)
 
 
@@ -228,6 +229,7 @@ def start_turn(
         },
         celebration=celebration,
         goal_proposal=loops.proposal_body(proposal),
+        breaker=llm.read_breaker(),
     )
 
 
@@ -237,6 +239,7 @@ def stream(turn: Turn) -> AsyncIterator[str | llm.Outcome]:
         system=turn.system,
         contents=turn.contents,
         fallback=lambda: list(engine_coach.reply(turn.context)),
+        breaker=turn.breaker,
     )
 
 

@@ -4,11 +4,13 @@ Gemini-protocol server; energy, messages and events on the real database."""
 import uuid
 
 import pytest
+from django.core.cache import cache
 
 from energy import services as energy
+from luna import llm
 from luna.models import Celebration, Conversation, Message
 from narrative.models import Event
-from tests.luna.fake_gemini import BreakAfter, Stream
+from tests.luna.fake_gemini import BreakAfter, Fail, Stream
 from tests.luna.helpers import balance, consumes, letters, refunds, set_balance
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +122,18 @@ def test_without_a_key_the_builtin_coach_answers(auth_client, no_gemini):
     assert body["status"] == "complete"
     assert len(body["reply"]) > 40
     assert body["reply"].rstrip().endswith("?")
+
+
+def test_an_open_breaker_read_with_the_turn_lets_the_coach_answer(
+    auth_client, gemini, settings
+):
+    settings.LUNA_BREAKER_THRESHOLD = 1
+    gemini.script(Fail(400))  # fails before any token: the breaker opens
+    assert chat(auth_client).json()["provider"] == "builtin"
+    assert cache.get(llm.BREAKER_OPEN_UNTIL) is not None
+    body = chat(auth_client).json()
+    assert body["provider"] == "builtin"
+    assert len(gemini.requests) == 1  # the second turn read it open: no call
 
 
 def test_a_goal_heard_in_conversation_is_proposed_not_stored(auth_client, gemini):

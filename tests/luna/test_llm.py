@@ -115,6 +115,33 @@ async def test_a_success_resets_the_failure_count(gemini):
 
 
 @pytest.mark.asyncio
+async def test_a_breaker_reading_handed_in_is_used_as_read(gemini):
+    opened = llm.Breaker(open_until=time.time() + 60)
+    deltas, outcome = await run(breaker=opened)
+    assert deltas == COACH
+    assert outcome.fallback_reason == "breaker_open"
+    assert gemini.requests == []  # the caller's reading sufficed
+    deltas, outcome = await run(breaker=llm.Breaker(open_until=time.time() - 1))
+    assert deltas == ["Bonjour ", "Alice !"]
+    assert outcome.provider == "gemini"  # an expired opening is closed
+
+
+@pytest.mark.asyncio
+async def test_a_success_after_failures_read_by_the_caller_resets_them(gemini):
+    for _ in range(4):
+        gemini.script(Fail(400))
+        await run()
+    reading = await llm.aread_breaker()
+    assert (reading.open, reading.failures) == (False, 4)
+    gemini.script(Stream(["ok"]))
+    await run(breaker=reading)
+    assert (await llm.aread_breaker()).failures == 0
+    gemini.script(Fail(400))
+    await run(breaker=await llm.aread_breaker())
+    assert not await llm.breaker_is_open()
+
+
+@pytest.mark.asyncio
 async def test_without_a_key_the_coach_answers_without_any_request(gemini, settings):
     settings.GEMINI_API_KEY = ""
     deltas, outcome = await run()
