@@ -124,6 +124,14 @@ async def _record_success() -> None:
 _clients: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def preload() -> None:
+    """Import the SDK now rather than on the first message after a start,
+    when a key is set (the server's entry point calls this)."""
+    if settings.GEMINI_API_KEY:
+        from google import genai  # noqa: F401
+        from google.genai import types  # noqa: F401
+
+
 def _client():
     """One SDK client per event loop (its HTTP session belongs to the loop)."""
     from google import genai

@@ -5,6 +5,7 @@ front ends listed in CORS_ALLOWED_ORIGINS; the access cookie, if any, puts the
 user into the connection's scope (``accounts.websocket``).
 """
 
+import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -18,6 +19,7 @@ from channels.security.websocket import OriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from accounts.websocket import CookieJWTAuthMiddleware  # noqa: E402
+from luna import llm  # noqa: E402
 from phoenix.routing import websocket_urlpatterns  # noqa: E402
 
 
@@ -37,3 +39,10 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# What the start-up loaded (Django, the apps, the SDK) lives as long as the
+# process: frozen, the garbage collector leaves it out of its passes. Without
+# this, each full collection walked it all and stopped every socket of the
+# process for 90-140 ms, several times a minute under load (docs/benchmarks.md).
+llm.preload()
+gc.freeze()
