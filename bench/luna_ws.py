@@ -20,8 +20,13 @@ bench users through the services):
     python bench/luna_ws.py --url ws://127.0.0.1:8000 --gemini-port 8765
 
 Each of the 50 clients is one user (energy stocked by a purchase) holding one
-socket; it sends a message, waits for ``done``, and sends the next, for the
-given duration. Bench users stay in the database: use a throwaway database.
+socket; it sends a message, waits for ``done``, pauses (``--think`` seconds on
+average) and sends the next, for the given duration. The pauses are random
+(exponential, as between independent people) unless ``--pacing fixed``: with
+one fixed pause, conversations that were slowed down together answer together
+and send again together, so one burst repeats for the whole run, which no
+crowd of real users does. Bench users stay in the database: use a throwaway
+database.
 """
 
 from __future__ import annotations
@@ -67,6 +72,18 @@ def bench_users(count: int, tag: str) -> list[str]:
     return tokens
 
 
+class Pause:
+    """A conversation's pause after a reply: ``mean`` seconds on average."""
+
+    def __init__(self, mean: float, pacing: str):
+        self.mean, self.pacing = mean, pacing
+
+    def __call__(self) -> float:
+        if self.mean <= 0 or self.pacing == "fixed":
+            return max(0.0, self.mean)
+        return random.expovariate(1 / self.mean)
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -75,14 +92,14 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[index] * 1000
 
 
-async def conversation(url, origin, token, deadline, start, first_delta, totals, think):
+async def conversation(url, origin, token, deadline, start, first_delta, totals, pause):
     async with websockets.connect(
         f"{url}/ws/luna/chat/", origin=origin, max_queue=None
     ) as socket:
         await socket.send(json.dumps({"type": "auth", "token": token}))
         assert json.loads(await socket.recv())["type"] == "ready"
         await start.wait()
-        await asyncio.sleep(random.uniform(0, think))  # spread the conversations
+        await asyncio.sleep(random.uniform(0, pause.mean))  # spread them out
         while time.perf_counter() < deadline[0]:
             sent = time.perf_counter()
             await socket.send(json.dumps({"type": "message", "text": MESSAGE}))
@@ -92,13 +109,16 @@ async def conversation(url, origin, token, deadline, start, first_delta, totals,
                 kind = frame["type"]
                 if kind == "delta" and not seen_delta:
                     first_delta.append(time.perf_counter() - sent)
+                    totals["trace"].append((sent, first_delta[-1]))
                     seen_delta = True
                 elif kind == "done":
                     totals["done"] += 1
-                    await asyncio.sleep(think)
                     totals["providers"][frame["provider"]] = (
                         totals["providers"].get(frame["provider"], 0) + 1
                     )
+                    # No pause past the end: the run lasts --seconds.
+                    left = deadline[0] - time.perf_counter()
+                    await asyncio.sleep(max(0.0, min(pause(), left)))
                     break
                 elif kind == "error":
                     totals["errors"] += 1
@@ -111,13 +131,14 @@ async def conversation(url, origin, token, deadline, start, first_delta, totals,
 async def run(args, tokens) -> dict:
     origin = args.url.replace("ws://", "http://").replace("wss://", "https://")
     first_delta: list[float] = []
-    totals = {"done": 0, "errors": 0, "providers": {}, "codes": {}}
+    totals = {"done": 0, "errors": 0, "providers": {}, "codes": {}, "trace": []}
+    pause = Pause(args.think, args.pacing)
     start = asyncio.Event()
     deadline = [0.0]
     tasks = [
         asyncio.create_task(
             conversation(
-                args.url, origin, t, deadline, start, first_delta, totals, args.think
+                args.url, origin, t, deadline, start, first_delta, totals, pause
             )
         )
         for t in tokens
@@ -128,8 +149,14 @@ async def run(args, tokens) -> dict:
     start.set()
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - began
+    if args.trace:
+        with open(args.trace, "w") as out:  # send time (s from start), ms
+            for sent, waited in sorted(totals["trace"]):
+                out.write(f"{sent - began:.3f} {waited * 1000:.1f}\n")
     return {
         "conversations": len(tokens),
+        "think_s": args.think,
+        "pacing": args.pacing if args.think else "back to back",
         "seconds": round(elapsed, 1),
         "messages": totals["done"],
         "messages_per_s": round(totals["done"] / elapsed, 1),
@@ -150,13 +177,23 @@ def main() -> None:
     parser.add_argument("--url", default="ws://127.0.0.1:8000")
     parser.add_argument("--gemini-port", type=int, default=8765)
     parser.add_argument("--conversations", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument(
         "--think",
         type=float,
-        default=0.0,
-        help="seconds a conversation waits after a reply before its next message "
-        "(0: back to back, the saturation throughput)",
+        default=5.0,
+        help="mean seconds a conversation pauses after a reply before its next "
+        "message (default 5: the goal's run; 0: back to back, which measures "
+        "the saturation throughput, where the time to first delta is queueing)",
+    )
+    parser.add_argument(
+        "--pacing",
+        choices=("random", "fixed"),
+        default="random",
+        help="random (exponential) pauses, or the same pause every time",
+    )
+    parser.add_argument(
+        "--trace", help="write each message's send time and time to first delta"
     )
     args = parser.parse_args()
     gemini = FakeGemini().start(args.gemini_port)
@@ -165,13 +202,15 @@ def main() -> None:
     tokens = bench_users(args.conversations, tag)
     result = asyncio.run(run(args, tokens))
     gemini.stop()
+    reading = "(goal p95 ≤ 50 ms)" if args.think else "(saturation: queueing)"
     print(
-        f"{result['conversations']} conversations, think {args.think} s, "
+        f"{result['conversations']} conversations, {result['pacing']}"
+        f"{f' pauses of {args.think} s' if args.think else ''}, "
         f"{result['seconds']} s: "
         f"{result['messages']} messages, {result['messages_per_s']} msg/s; "
         f"time to first delta p50 {result['ttfd_p50_ms']} ms, "
         f"p95 {result['ttfd_p95_ms']} ms, p99 {result['ttfd_p99_ms']} ms "
-        f"(goal p95 ≤ 50 ms); errors {result['errors']} {result['error_codes']}; "
+        f"{reading}; errors {result['errors']} {result['error_codes']}; "
         f"providers {result['providers']}"
     )
     print(json.dumps(result))
