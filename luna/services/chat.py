@@ -13,6 +13,7 @@ from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,7 @@ from narrative import services as narrative
 MESSAGE_MAX = 4000
 HISTORY_USER_MESSAGES = 5  # the sentiment loop's history
 MEMORY_MESSAGES = 20  # the newest messages offered to the token budget
+# (a turn is two messages: the memory holds the history's user messages too)
 
 
 @dataclass
@@ -93,10 +95,22 @@ def _conversation(user, conversation_id, app_context: str | None) -> Conversatio
     return Conversation(user=user, app_context=context)
 
 
-def _history(user) -> list[str]:
-    """The user's latest messages (all conversations), oldest first."""
+def _history(user, conversation: Conversation, memory: list) -> list[str]:
+    """The sentiment loop's history: the user's latest messages, oldest first.
+
+    In a conversation under way they are its own, taken from its memory (no
+    query). A new conversation takes them from the user's last active one, so
+    a mood carries over; one index range of one conversation, however many
+    messages the user has written over time.
+    """
+    if not conversation._state.adding:
+        said = [turn.text for turn in memory if turn.role == Role.USER]
+        return said[-HISTORY_USER_MESSAGES:]
+    last_active = Conversation.objects.owned_by(user).order_by("-updated_at")
     texts = (
-        Message.objects.filter(conversation__user=user, role=Role.USER)
+        Message.objects.filter(
+            conversation_id=Subquery(last_active.values("pk")[:1]), role=Role.USER
+        )
         .order_by("-created_at")
         .values_list("content", flat=True)[:HISTORY_USER_MESSAGES]
     )
@@ -131,8 +145,8 @@ def start_turn(
     conversation = _conversation(user, conversation_id, app_context)
     language = getattr(user, "language", "") or "fr"
     action = engine_costs.classify(text)
-    sentiment = engine_sentiment.analyze(text, _history(user))
     memory = _memory(conversation)
+    sentiment = engine_sentiment.analyze(text, _history(user, conversation, memory))
     reply_id = uuid.uuid4()
     now = timezone.now()
     with transaction.atomic():

@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from energy import services as energy
 from luna import llm
+from luna.engine.sentiment import analyze
 from luna.models import Celebration, Conversation, Message
 from narrative.models import Event
 from tests.luna.fake_gemini import BreakAfter, Fail, Stream
@@ -241,3 +242,32 @@ def test_the_loops_read_career_events_not_luna_s_own_bookkeeping(
     assert ("energy.consumed", "lettre_motivation") in read
     assert not [t for t, action in read if t.startswith("luna.")]
     assert not [a for _t, a in read if a and str(a).startswith("luna_")]
+
+
+LOST = "je suis perdu, comment faire"
+
+
+def confidence(client, message=LOST, **body):
+    return chat(client, message, **body).json()["loops"]["sentiment"]["confidence"]
+
+
+def test_the_mood_boost_reads_the_conversation_under_way(auth_client, no_gemini):
+    alone = round(analyze(LOST).confidence, 2)
+    assert confidence(auth_client) == alone  # a first message: no history
+    worried = chat(auth_client, "je suis stressé").json()["conversation_id"]
+    chat(auth_client, "c'est trop compliqué", conversation_id=worried)
+    keen = chat(auth_client, "super, on fonce").json()["conversation_id"]
+    chat(auth_client, "génial, c'est parti", conversation_id=keen)
+    # Back in the worried conversation: its own last messages count, not the
+    # keen one written since.
+    assert confidence(auth_client, conversation_id=worried) == pytest.approx(
+        alone + 0.2
+    )
+    assert confidence(auth_client, conversation_id=keen) == alone
+
+
+def test_a_new_conversation_carries_the_last_active_one_s_mood(auth_client, no_gemini):
+    alone = round(analyze(LOST).confidence, 2)
+    worried = chat(auth_client, "je suis stressé").json()["conversation_id"]
+    chat(auth_client, "c'est trop compliqué", conversation_id=worried)
+    assert confidence(auth_client) == pytest.approx(alone + 0.2)
