@@ -13,9 +13,9 @@ breaker opens after ``LUNA_BREAKER_THRESHOLD`` consecutive failed calls, for
 ``LUNA_BREAKER_SECONDS``; its state lives in the cache so every process sees
 it. When it closes again, one more failure reopens it (half-open).
 
-A chat turn reads the breaker once, with its other database work before the
-model runs (``read_breaker()``, synchronous), and hands it to ``generate``: the
-async path then makes no cache call at all unless something failed.
+A chat turn reads the breaker once, in its worker thread before the charge
+(``read_breaker()``), and hands the reading to ``generate``: the async path
+then makes no cache call unless something failed.
 """
 
 from __future__ import annotations
@@ -66,33 +66,61 @@ class _Failed(Exception):
 # --- Circuit breaker (in the shared cache) ------------------------------------
 
 
+# Failures this process has recorded: a reading remembers the count it saw, so
+# a success resets the shared count when a failure came after the reading.
+_recorded_failures = 0
+
+
 @dataclass(frozen=True)
 class Breaker:
     """The breaker as read from the cache at one moment."""
 
     open_until: float | None = None
-    failures: int = 0  # consecutive failed calls so far
+    failures: int = 0  # consecutive failed calls so far, across processes
+    seen: int = 0  # _recorded_failures at the reading
 
     @property
     def open(self) -> bool:
         return self.open_until is not None and self.open_until > time.time()
 
+    @property
+    def stale(self) -> bool:
+        """A failure was recorded here since the reading."""
+        return self.seen != _recorded_failures
+
     @classmethod
-    def of(cls, values: dict) -> Breaker:
-        return cls(values.get(BREAKER_OPEN_UNTIL), values.get(BREAKER_FAILURES) or 0)
+    def of(cls, values: dict, seen: int) -> Breaker:
+        failures = values.get(BREAKER_FAILURES) or 0
+        return cls(values.get(BREAKER_OPEN_UNTIL), failures, seen)
+
+
+KEYS = [BREAKER_OPEN_UNTIL, BREAKER_FAILURES]
 
 
 def read_breaker() -> Breaker:
-    """Read the breaker (one cache call; none when no key is set)."""
+    """Read the breaker (one cache call; none when no key is set).
+
+    The breaker only protects the model: a cache that cannot be read counts as
+    a closed breaker (logged), and the model is called."""
+    seen = _recorded_failures
     if not settings.GEMINI_API_KEY:
-        return Breaker()
-    return Breaker.of(cache.get_many([BREAKER_OPEN_UNTIL, BREAKER_FAILURES]))
+        return Breaker(seen=seen)
+    try:
+        return Breaker.of(cache.get_many(KEYS), seen)
+    except Exception:  # the cache backends raise their clients' errors
+        logger.warning("luna llm breaker unreadable; taken as closed", exc_info=True)
+        return Breaker(seen=seen)
 
 
 async def aread_breaker() -> Breaker:
+    seen = _recorded_failures
     if not settings.GEMINI_API_KEY:
-        return Breaker()
-    return Breaker.of(await cache.aget_many([BREAKER_OPEN_UNTIL, BREAKER_FAILURES]))
+        return Breaker(seen=seen)
+    try:
+        return Breaker.of(await cache.aget_many(KEYS), seen)
+    except Exception:
+        logger.warning("luna llm breaker unreadable; taken as closed", exc_info=True)
+        return Breaker(seen=seen)
 
 
 async def breaker_is_open() -> bool:
@@ -100,6 +128,8 @@ async def breaker_is_open() -> bool:
 
 
 async def _record_failure() -> None:
+    global _recorded_failures
+    _recorded_failures += 1
     threshold = settings.LUNA_BREAKER_THRESHOLD
     await cache.aadd(BREAKER_FAILURES, 0, timeout=3600)
     try:
@@ -248,12 +278,14 @@ def _usage(chunk) -> tuple[int, int]:
 
 
 async def _gemini(
-    system: str, contents: list[dict], failures: int
+    system: str, contents: list[dict], breaker: Breaker
 ) -> AsyncIterator[str | Outcome]:
     """Raise _Failed before the first token; afterwards end with an Outcome.
 
-    A success resets the count of consecutive failures, when there is one
-    (``failures`` as read before the call; most calls have none to reset)."""
+    A success resets the count of consecutive failures when the reading saw
+    some, or this process recorded one since; most calls have nothing to
+    reset and make no cache call. (A failure another process records after
+    the reading is not reset by this success.)"""
     iterator, chunk = await _first_chunk(system, contents)
     tokens_in, tokens_out = _usage(chunk)
     yield chunk.text
@@ -276,7 +308,7 @@ async def _gemini(
         await _record_failure()
         yield Outcome(GEMINI, settings.GEMINI_MODEL, tokens_in, tokens_out, True)
         return
-    if failures:
+    if breaker.failures or breaker.stale:
         await _record_success()
     yield Outcome(GEMINI, settings.GEMINI_MODEL, tokens_in, tokens_out)
 
@@ -304,15 +336,15 @@ async def generate(
     the coach answers. ``breaker``: the state the caller read with its other
     work (``read_breaker()``); read here when not given.
     """
+    if breaker is None:
+        breaker = await aread_breaker()
     if not settings.GEMINI_API_KEY:
         reason = "no_key"
+    elif breaker.open:
+        reason = "breaker_open"
     else:
-        if breaker is None:
-            breaker = await aread_breaker()
-        reason = "breaker_open" if breaker.open else ""
-    if not reason:
         try:
-            async for item in _gemini(system, _contents(contents), breaker.failures):
+            async for item in _gemini(system, _contents(contents), breaker):
                 yield item
             return
         except _Failed as failure:

@@ -33,6 +33,7 @@ FRENCH_LABELS = {
 STRONG, MEDIUM = 2, 1
 NEUTRAL_CONFIDENCE = 0.3
 HISTORY_BOOST = 0.2
+BOOST_WINDOW = 3  # the boost reads the last three previous messages
 MAX_KEYWORDS = 5
 
 _KEYWORDS: dict[str, dict[int, tuple[str, ...]]] = {
@@ -557,7 +558,7 @@ def analyze(text: str, history: Sequence[str] = ()) -> Sentiment:
     points, keywords = _score(tokens)
     label, confidence = _label(points)
     if label != "neutral" and len(history) >= 2:
-        recent = history[-3:]
+        recent = history[-BOOST_WINDOW:]
         if sum(1 for previous in recent if _primary(previous) == label) >= 2:
             confidence = round(min(1.0, confidence + HISTORY_BOOST), 2)
     return Sentiment(

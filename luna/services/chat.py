@@ -53,7 +53,7 @@ class Turn:
     loops: dict[str, Any]
     celebration: dict[str, Any] | None = None
     goal_proposal: dict[str, Any] | None = None
-    breaker: llm.Breaker | None = None  # read with the rest, before the model
+    breaker: llm.Breaker | None = None  # read before the charge
     started: float = field(default_factory=time.perf_counter)
 
 
@@ -98,23 +98,27 @@ def _conversation(user, conversation_id, app_context: str | None) -> Conversatio
 def _history(user, conversation: Conversation, memory: list) -> list[str]:
     """The sentiment loop's history: the user's latest messages, oldest first.
 
-    In a conversation under way they are its own, taken from its memory (no
-    query). A new conversation takes them from the user's last active one, so
-    a mood carries over; one index range of one conversation, however many
-    messages the user has written over time.
+    A conversation's own come from its memory (read for the prompt anyway).
+    While it has fewer than the boost's window (a new one has none), the
+    user's previous conversation fills in, so a mood carries over from one to
+    the next: one index range of one conversation, however many messages the
+    user has written over time.
     """
+    said = [turn.text for turn in memory if turn.role == Role.USER]
+    said = said[-HISTORY_USER_MESSAGES:]
+    if len(said) >= engine_sentiment.BOOST_WINDOW:
+        return said
+    previous = Conversation.objects.owned_by(user).order_by("-updated_at")
     if not conversation._state.adding:
-        said = [turn.text for turn in memory if turn.role == Role.USER]
-        return said[-HISTORY_USER_MESSAGES:]
-    last_active = Conversation.objects.owned_by(user).order_by("-updated_at")
+        previous = previous.exclude(pk=conversation.pk)
     texts = (
         Message.objects.filter(
-            conversation_id=Subquery(last_active.values("pk")[:1]), role=Role.USER
+            conversation_id=Subquery(previous.values("pk")[:1]), role=Role.USER
         )
         .order_by("-created_at")
-        .values_list("content", flat=True)[:HISTORY_USER_MESSAGES]
+        .values_list("content", flat=True)[: HISTORY_USER_MESSAGES - len(said)]
     )
-    return list(reversed(texts))
+    return list(reversed(texts)) + said
 
 
 def _memory(conversation: Conversation) -> list:
@@ -147,6 +151,7 @@ def start_turn(
     action = engine_costs.classify(text)
     memory = _memory(conversation)
     sentiment = engine_sentiment.analyze(text, _history(user, conversation, memory))
+    breaker = llm.read_breaker()  # before the charge: it cannot fail after it
     reply_id = uuid.uuid4()
     now = timezone.now()
     with transaction.atomic():
@@ -243,7 +248,7 @@ def start_turn(
         },
         celebration=celebration,
         goal_proposal=loops.proposal_body(proposal),
-        breaker=llm.read_breaker(),
+        breaker=breaker,
     )
 
 

@@ -1,10 +1,13 @@
 """POST /api/luna/chat, through the real google-genai client to a local
 Gemini-protocol server; energy, messages and events on the real database."""
 
+import importlib
 import uuid
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from energy import services as energy
 from luna import llm
@@ -15,6 +18,8 @@ from tests.luna.fake_gemini import BreakAfter, Fail, Stream
 from tests.luna.helpers import balance, consumes, letters, refunds, set_balance
 
 pytestmark = pytest.mark.django_db
+
+chat_service = importlib.import_module("luna.services.chat")
 
 PAID = "Optimise mon CV pour ce poste de product manager"
 
@@ -126,15 +131,30 @@ def test_without_a_key_the_builtin_coach_answers(auth_client, no_gemini):
 
 
 def test_an_open_breaker_read_with_the_turn_lets_the_coach_answer(
-    auth_client, gemini, settings
+    auth_client, user, gemini, settings
 ):
     settings.LUNA_BREAKER_THRESHOLD = 1
     gemini.script(Fail(400))  # fails before any token: the breaker opens
     assert chat(auth_client).json()["provider"] == "builtin"
     assert cache.get(llm.BREAKER_OPEN_UNTIL) is not None
+    turn = chat_service.start_turn(user=user, text=PAID)
+    assert turn.breaker.open  # read by the turn, before the model
+    chat_service.finish_turn(turn, text="", outcome=None)
     body = chat(auth_client).json()
     assert body["provider"] == "builtin"
-    assert len(gemini.requests) == 1  # the second turn read it open: no call
+    assert len(gemini.requests) == 1  # no call while it is open
+
+
+def test_an_unreadable_breaker_counts_as_closed(auth_client, user, gemini, monkeypatch):
+    def down(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    monkeypatch.setattr(cache, "get_many", down)  # the breaker's one read
+    response = chat(auth_client)
+    assert response.status_code == 200
+    assert response.json()["provider"] == "gemini"
+    assert consumes(user).count() == 1
+    assert Message.objects.get(pk=response.json()["message_id"]).status == "complete"
 
 
 def test_a_goal_heard_in_conversation_is_proposed_not_stored(auth_client, gemini):
@@ -271,3 +291,40 @@ def test_a_new_conversation_carries_the_last_active_one_s_mood(auth_client, no_g
     worried = chat(auth_client, "je suis stressé").json()["conversation_id"]
     chat(auth_client, "c'est trop compliqué", conversation_id=worried)
     assert confidence(auth_client) == pytest.approx(alone + 0.2)
+
+
+def test_a_new_conversation_keeps_the_mood_until_it_has_its_own(auth_client, no_gemini):
+    alone = round(analyze(LOST).confidence, 2)
+    worried = chat(auth_client, "je suis stressé").json()["conversation_id"]
+    chat(auth_client, "c'est trop compliqué", conversation_id=worried)
+    fresh = chat(auth_client, LOST).json()
+    assert fresh["loops"]["sentiment"]["confidence"] == pytest.approx(alone + 0.2)
+    # Its second message: one message of its own, the rest from the previous.
+    assert confidence(
+        auth_client, conversation_id=fresh["conversation_id"]
+    ) == pytest.approx(alone + 0.2)
+
+
+def test_the_mood_history_never_reads_another_user_s_messages(
+    auth_client, client_for, other_user, no_gemini
+):
+    alone = round(analyze(LOST).confidence, 2)
+    chat(auth_client, "super, on fonce")
+    theirs = client_for(other_user)
+    worried = chat(theirs, "je suis stressé").json()["conversation_id"]
+    chat(theirs, "c'est trop compliqué", conversation_id=worried)
+    assert confidence(auth_client) == alone  # their newer worries are not mine
+
+
+def test_a_conversation_under_way_reads_its_messages_once(auth_client, no_gemini):
+    conversation = chat(auth_client, "Bonjour").json()["conversation_id"]
+    for text in ("je suis stressé", "c'est trop compliqué"):
+        chat(auth_client, text, conversation_id=conversation)
+    with CaptureQueriesContext(connection) as queries:
+        chat(auth_client, LOST, conversation_id=conversation)
+    reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and '"luna_message"' in q["sql"]
+    ]
+    assert len(reads) == 1, reads  # the memory; the mood history comes from it

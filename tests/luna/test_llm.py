@@ -4,6 +4,7 @@ real google-genai client."""
 import time
 
 import pytest
+from django.core.cache import cache
 
 from luna import llm
 from tests.luna.fake_gemini import BreakAfter, Fail, Hang, Stream
@@ -139,6 +140,31 @@ async def test_a_success_after_failures_read_by_the_caller_resets_them(gemini):
     gemini.script(Fail(400))
     await run(breaker=await llm.aread_breaker())
     assert not await llm.breaker_is_open()
+
+
+@pytest.mark.asyncio
+async def test_a_success_resets_a_failure_this_process_recorded_since_its_reading(
+    gemini,
+):
+    reading = await llm.aread_breaker()
+    gemini.script(Fail(400))
+    await run()  # another turn fails meanwhile: one failure
+    assert cache.get(llm.BREAKER_FAILURES) == 1
+    gemini.script(Stream(["ok"]))
+    await run(breaker=reading)  # read before that failure, succeeds after it
+    assert cache.get(llm.BREAKER_FAILURES) is None
+
+
+@pytest.mark.asyncio
+async def test_a_success_read_with_no_failure_makes_no_cache_call(gemini):
+    reading = await llm.aread_breaker()
+    # Another process records failures after this reading: this success
+    # neither sees nor resets them (the documented cross-process limit).
+    cache.set(llm.BREAKER_FAILURES, 2)
+    gemini.script(Stream(["ok"]))
+    _deltas, outcome = await run(breaker=reading)
+    assert outcome.provider == "gemini"
+    assert cache.get(llm.BREAKER_FAILURES) == 2
 
 
 @pytest.mark.asyncio
