@@ -17,6 +17,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import OriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.urls import get_resolver  # noqa: E402
 
 from accounts.websocket import CookieJWTAuthMiddleware  # noqa: E402
 from luna import llm  # noqa: E402
@@ -40,9 +41,12 @@ application = ProtocolTypeRouter(
     }
 )
 
-# What the start-up loaded (Django, the apps, the SDK) lives as long as the
-# process: frozen, the garbage collector leaves it out of its passes. Without
-# this, each full collection walked it all and stopped every socket of the
-# process for 90-140 ms, several times a minute under load (docs/benchmarks.md).
+# What the start-up loaded (Django, the apps, their URLs and views, the model
+# SDK) lives as long as the process: collected once, then frozen, the garbage
+# collector leaves it out of its passes. Without this, each full collection
+# walked it all and stopped every socket of the process for 90-140 ms, several
+# times a minute under load (docs/benchmarks.md).
+get_resolver().url_patterns  # noqa: B018 - imports every view and serializer
 llm.preload()
+gc.collect()
 gc.freeze()
