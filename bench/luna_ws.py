@@ -109,7 +109,13 @@ async def conversation(url, origin, token, deadline, start, first_delta, totals,
         await socket.send(json.dumps({"type": "auth", "token": token}))
         assert json.loads(await socket.recv())["type"] == "ready"
         await start.wait()
-        await asyncio.sleep(random.uniform(0, pause.mean))  # spread them out
+
+        async def rest(seconds: float) -> None:
+            # Never past the end: the run lasts --seconds.
+            left = deadline[0] - time.perf_counter()
+            await asyncio.sleep(max(0.0, min(seconds, left)))
+
+        await rest(random.uniform(0, pause.mean))  # spread them out
         while time.perf_counter() < deadline[0]:
             sent = time.perf_counter()
             await socket.send(json.dumps({"type": "message", "text": MESSAGE}))
@@ -126,15 +132,14 @@ async def conversation(url, origin, token, deadline, start, first_delta, totals,
                     totals["providers"][frame["provider"]] = (
                         totals["providers"].get(frame["provider"], 0) + 1
                     )
-                    # No pause past the end: the run lasts --seconds.
-                    left = deadline[0] - time.perf_counter()
-                    await asyncio.sleep(max(0.0, min(pause(), left)))
+                    await rest(pause())
                     break
                 elif kind == "error":
                     totals["errors"] += 1
                     totals["codes"][frame["code"]] = (
                         totals["codes"].get(frame["code"], 0) + 1
                     )
+                    await rest(pause())  # paced after a failure too
                     break
 
 
