@@ -10,8 +10,8 @@ from django.conf import settings
 def test_the_entry_point_freezes_what_start_up_loaded():
     """phoenix.asgi leaves the start-up heap out of the garbage collector's
     passes (they stalled every socket ~100 ms), with the views loaded and,
-    when a key is set, the model SDK imported before the first message. A fresh interpreter: the
-    test process's own heap says nothing."""
+    when a key is set, the model SDK imported before the first message. In a
+    fresh interpreter: the test process's own heap says nothing."""
     result = subprocess.run(
         [
             sys.executable,
