@@ -94,7 +94,7 @@ class Breaker:
         return cls(values.get(BREAKER_OPEN_UNTIL), failures, seen)
 
 
-KEYS = [BREAKER_OPEN_UNTIL, BREAKER_FAILURES]
+BREAKER_KEYS = [BREAKER_OPEN_UNTIL, BREAKER_FAILURES]
 
 
 def read_breaker() -> Breaker:
@@ -106,7 +106,7 @@ def read_breaker() -> Breaker:
     if not settings.GEMINI_API_KEY:
         return Breaker(seen=seen)
     try:
-        return Breaker.of(cache.get_many(KEYS), seen)
+        return Breaker.of(cache.get_many(BREAKER_KEYS), seen)
     except Exception:  # the cache backends raise their clients' errors
         logger.warning("luna llm breaker unreadable; taken as closed", exc_info=True)
         return Breaker(seen=seen)
@@ -117,7 +117,7 @@ async def aread_breaker() -> Breaker:
     if not settings.GEMINI_API_KEY:
         return Breaker(seen=seen)
     try:
-        return Breaker.of(await cache.aget_many(KEYS), seen)
+        return Breaker.of(await cache.aget_many(BREAKER_KEYS), seen)
     except Exception:
         logger.warning("luna llm breaker unreadable; taken as closed", exc_info=True)
         return Breaker(seen=seen)
@@ -333,8 +333,8 @@ async def generate(
     """Stream a reply: text deltas, then exactly one ``Outcome``.
 
     ``fallback()`` returns the built-in coach's chunks; it is called only when
-    the coach answers. ``breaker``: the state the caller read with its other
-    work (``read_breaker()``); read here when not given.
+    the coach answers. ``breaker``: the caller's reading (a chat turn takes it
+    with ``read_breaker()`` before the charge); read here when not given.
     """
     if breaker is None:
         breaker = await aread_breaker()
