@@ -29,6 +29,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 
@@ -113,14 +114,11 @@ def read_breaker() -> Breaker:
 
 
 async def aread_breaker() -> Breaker:
-    seen = _recorded_failures
+    # Where the cache's own aget_many would run get_many: the thread-sensitive
+    # thread (a reading needs no cache call when no key is set).
     if not settings.GEMINI_API_KEY:
-        return Breaker(seen=seen)
-    try:
-        return Breaker.of(await cache.aget_many(BREAKER_KEYS), seen)
-    except Exception:
-        logger.warning("luna llm breaker unreadable; taken as closed", exc_info=True)
-        return Breaker(seen=seen)
+        return Breaker(seen=_recorded_failures)
+    return await sync_to_async(read_breaker)()
 
 
 async def breaker_is_open() -> bool:
