@@ -225,7 +225,7 @@ def _backoff(attempt: int, retry_after: float | None) -> float:
     return random.uniform(0, min(settings.GEMINI_RETRY_MAX_WAIT, 0.5 * 2**attempt))
 
 
-async def _open_stream(system: str, contents: list[dict]):
+async def _open_stream(client, system: str, contents: list[dict]):
     from google.genai import types
 
     config = types.GenerateContentConfig(
@@ -234,7 +234,7 @@ async def _open_stream(system: str, contents: list[dict]):
         max_output_tokens=settings.GEMINI_MAX_OUTPUT_TOKENS,
         automatic_function_calling=types.AutomaticFunctionCallingConfig(disable=True),
     )
-    stream = await _client().aio.models.generate_content_stream(
+    stream = await client.aio.models.generate_content_stream(
         model=settings.GEMINI_MODEL, contents=contents, config=config
     )
     return stream.__aiter__()
@@ -244,10 +244,17 @@ async def _first_chunk(system: str, contents: list[dict]):
     """Open the stream and read up to the first text, retrying what may pass."""
     timeout = settings.GEMINI_TIMEOUT
     attempts = settings.GEMINI_MAX_ATTEMPTS
+    # The timeout measures the model, not this process: the SDK is imported
+    # and its client built before the clock starts (a cold start can take
+    # longer than the whole budget on a busy machine).
+    try:
+        client = _client()
+    except Exception as error:  # a malformed key or URL: the coach answers
+        raise _Failed(type(error).__name__) from error
     for attempt in range(attempts):
         try:
             async with asyncio.timeout(timeout):
-                iterator = await _open_stream(system, contents)
+                iterator = await _open_stream(client, system, contents)
                 while True:
                     chunk = await anext(iterator)
                     if chunk.text:

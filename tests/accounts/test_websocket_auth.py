@@ -1,8 +1,8 @@
 import pytest
-from channels.testing import WebsocketCommunicator
 
 from accounts import services
 from accounts.websocket import CookieJWTAuthMiddleware, authenticate_access_token
+from tests.websocket import Communicator
 
 
 async def echo_user_app(scope, receive, send):
@@ -28,7 +28,7 @@ async def test_the_access_cookie_authenticates_the_socket(user):
     from asgiref.sync import sync_to_async
 
     tokens = await sync_to_async(open_session)(user)
-    communicator = WebsocketCommunicator(
+    communicator = Communicator(
         CookieJWTAuthMiddleware(echo_user_app),
         "/ws/",
         headers=[(b"cookie", f"phoenix_access={tokens.access}; other=1".encode())],
@@ -46,7 +46,7 @@ async def test_no_or_bad_cookie_is_anonymous():
         [(b"cookie", b"phoenix_access=garbage")],
         [(b"cookie", b"\xff")],
     ):
-        communicator = WebsocketCommunicator(
+        communicator = Communicator(
             CookieJWTAuthMiddleware(echo_user_app), "/ws/", headers=headers
         )
         assert (await communicator.connect())[0]

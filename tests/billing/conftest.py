@@ -149,7 +149,7 @@ def billing_off(settings):
 def stripe_side(localstripe, stripe_settings, db) -> StripeHarness:
     """A fresh Stripe account (localstripe emptied) with the Unlimited price,
     and this hub's webhook endpoint."""
-    requests.delete(f"{localstripe.url}/_config/data", timeout=5).raise_for_status()
+    requests.delete(f"{localstripe.url}/_config/data", timeout=60).raise_for_status()
     stripe.Plan.create(
         id=PRICE,
         amount=2999,

@@ -7,20 +7,28 @@ google-genai (3.x) sends ``POST /v1/models/<model>:streamGenerateContent?alt=sse
 Scripting: ``server.script(step, step, ...)`` queues behaviours consumed one
 per request; with the queue empty, ``server.default`` answers. A step is:
 
-* ``Stream(chunks, delay=0.0)``: stream the chunks, then usage;
+* ``Stream(chunks, delay=0.0, hold_after=None)``: stream the chunks, then
+  usage; with ``hold_after=n``, stop after the first ``n`` chunks until the
+  test calls ``server.release()``;
 * ``Fail(status, retry_after=None)``: answer an error status before any chunk;
 * ``BreakAfter(chunks)``: stream the chunks, then drop the connection;
-* ``Hang(seconds)``: accept the request and send nothing for that long.
+* ``Hang()``: accept the request and send nothing until ``server.release()``
+  (or ``reset()``), so a client timeout fires whatever the machine's speed.
 
-Every request is recorded in ``server.requests`` (path, JSON body, headers).
+The server decides when it hangs and when it goes on; tests never race a
+short client timeout against a cold start. Every request is recorded in
+``server.requests`` (path, query, JSON body, and ``at``: the server's
+monotonic clock when it arrived).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -31,6 +39,7 @@ from aiohttp import web
 class Stream:
     chunks: list[str] = field(default_factory=lambda: ["Bonjour ", "Alice !"])
     delay: float = 0.0
+    hold_after: int | None = None  # chunks sent before waiting for release()
 
 
 @dataclass
@@ -46,7 +55,9 @@ class BreakAfter:
 
 @dataclass
 class Hang:
-    seconds: float = 60.0
+    """Send nothing until released (``seconds`` caps the wait, for benches)."""
+
+    seconds: float = 600.0
 
 
 def _chunk(text: str, *, last: bool, tokens_out: int) -> bytes:
@@ -76,6 +87,7 @@ class FakeGemini:
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
         self._started = threading.Event()
+        self._gate: asyncio.Event | None = None  # created on the server's loop
 
     @property
     def base_url(self) -> str:
@@ -85,9 +97,27 @@ class FakeGemini:
         self.steps.extend(steps)
 
     def reset(self) -> None:
+        self.release()
         self.steps.clear()
         self.requests.clear()
         self.default = Stream()
+
+    def release(self) -> None:
+        """Let every held or hanging response go on (from any thread)."""
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._open_gate)
+
+    def _open_gate(self) -> None:
+        if self._gate is not None:
+            self._gate.set()
+        self._gate = None
+
+    async def _hold(self, seconds: float = 600.0) -> None:
+        if self._gate is None:
+            self._gate = asyncio.Event()
+        gate = self._gate
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(gate.wait(), seconds)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         try:
@@ -95,7 +125,12 @@ class FakeGemini:
         except ValueError:
             body = None
         self.requests.append(
-            {"path": request.path, "query": dict(request.query), "body": body}
+            {
+                "path": request.path,
+                "query": dict(request.query),
+                "body": body,
+                "at": time.monotonic(),
+            }
         )
         step = self.steps.popleft() if self.steps else self.default
         if isinstance(step, Fail):
@@ -108,7 +143,7 @@ class FakeGemini:
                 headers=headers,
             )
         if isinstance(step, Hang):
-            await asyncio.sleep(step.seconds)
+            await self._hold(step.seconds)
             return web.json_response({}, status=504)
         response = web.StreamResponse(
             status=200, headers={"Content-Type": "text/event-stream"}
@@ -118,6 +153,8 @@ class FakeGemini:
         for index, text in enumerate(chunks):
             last = isinstance(step, Stream) and index == len(chunks) - 1
             await response.write(_chunk(text, last=last, tokens_out=len(chunks)))
+            if isinstance(step, Stream) and step.hold_after == index + 1:
+                await self._hold()
             if isinstance(step, Stream) and step.delay:
                 await asyncio.sleep(step.delay)
         if isinstance(step, BreakAfter):
@@ -153,7 +190,8 @@ class FakeGemini:
 
         self._thread = threading.Thread(target=run, daemon=True, name="fake-gemini")
         self._thread.start()
-        self._started.wait(5)
+        if not self._started.wait(60):
+            raise RuntimeError("the fake Gemini server did not start")
         return self
 
     def stop(self) -> None:
@@ -164,9 +202,9 @@ class FakeGemini:
             if self._runner is not None:
                 await self._runner.cleanup()
 
-        asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(5)
+        asyncio.run_coroutine_threadsafe(shutdown(), self._loop).result(60)
         self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(5)
+        self._thread.join(60)
 
 
 def main() -> None:  # pragma: no cover - used by bench/luna_ws.py

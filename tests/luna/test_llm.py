@@ -48,12 +48,12 @@ async def test_gemini_streams_its_chunks_and_usage(gemini):
 @pytest.mark.asyncio
 async def test_a_429_is_retried_after_its_retry_after(gemini):
     gemini.script(Fail(429, retry_after=0.3), Stream(["Enfin !"]))
-    began = time.monotonic()
     deltas, outcome = await run()
-    assert time.monotonic() - began >= 0.3
     assert deltas == ["Enfin !"]
     assert outcome.provider == "gemini"
-    assert len(gemini.requests) == 2
+    first, second = gemini.requests
+    # As the server saw them: a slow machine only spaces them further.
+    assert second["at"] - first["at"] >= 0.3
 
 
 @pytest.mark.asyncio
@@ -89,18 +89,22 @@ async def test_a_failure_after_the_first_token_is_not_retried(gemini):
 async def test_a_timeout_lets_the_coach_answer_and_five_open_the_breaker(
     gemini, settings
 ):
-    settings.GEMINI_TIMEOUT = 0.2
-    gemini.default = Hang(5)
+    # The server hangs until released: every call times out, however long the
+    # machine takes to send it (the client is built before the clock starts).
+    settings.GEMINI_TIMEOUT = 0.5
+    gemini.default = Hang()
     for _ in range(5):
         deltas, outcome = await run()
         assert deltas == COACH
         assert outcome.provider == "builtin"
         assert outcome.fallback_reason == "timeout"
-    assert len(gemini.requests) == 5
     assert await llm.breaker_is_open()
+    asked = len(gemini.requests)
+    assert asked >= 1
     deltas, outcome = await run()
+    assert deltas == COACH
     assert outcome.fallback_reason == "breaker_open"
-    assert len(gemini.requests) == 5  # the open breaker spares the model
+    assert len(gemini.requests) == asked  # the open breaker spares the model
 
 
 @pytest.mark.asyncio

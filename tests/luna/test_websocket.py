@@ -2,17 +2,16 @@
 auth, the channel layer: in memory on SQLite, channels-redis with REDIS_URL)."""
 
 import asyncio
-import time
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
 
 from accounts import services as accounts
 from luna.models import Message
 from phoenix.asgi import application
 from tests.luna.fake_gemini import BreakAfter, Stream
 from tests.luna.helpers import balance, consumes, refunds, set_balance
+from tests.websocket import WAIT, Communicator
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]
 
@@ -29,15 +28,15 @@ async def connect(user=None, *, app=application, token=None):
     if user is not None:
         access = await sync_to_async(token_for)(user)
         headers.append((b"cookie", f"phoenix_access={access}".encode()))
-    socket = WebsocketCommunicator(app, "/ws/luna/chat/", headers=headers)
+    socket = Communicator(app, "/ws/luna/chat/", headers=headers)
     connected, _ = await socket.connect()
     assert connected
     if user is not None:
-        assert (await socket.receive_json_from(timeout=5))["type"] == "ready"
+        assert (await socket.receive_json_from())["type"] == "ready"
     return socket
 
 
-async def until(socket, kind: str, timeout: float = 5) -> tuple[dict, list[dict]]:
+async def until(socket, kind: str, timeout: float = WAIT) -> tuple[dict, list[dict]]:
     """Frames up to and including the first of type ``kind``."""
     seen = []
     while True:
@@ -72,7 +71,7 @@ async def test_the_first_message_token_authenticates(user, no_gemini):
     socket = await connect()
     access = await sync_to_async(token_for)(user)
     await socket.send_json_to({"type": "auth", "token": access})
-    assert (await socket.receive_json_from(timeout=5))["type"] == "ready"
+    assert (await socket.receive_json_from())["type"] == "ready"
     await socket.send_json_to({"type": "message", "text": "Salut Luna !"})
     done, _ = await until(socket, "done")
     assert done["provider"] == "builtin"
@@ -90,10 +89,10 @@ async def test_the_first_message_token_authenticates(user, no_gemini):
 async def test_an_unauthenticated_socket_gets_an_error_and_is_closed(first, db):
     socket = await connect()
     await socket.send_json_to(first)
-    frame = await socket.receive_json_from(timeout=5)
+    frame = await socket.receive_json_from()
     assert frame["type"] == "error"
     assert frame["code"] == "not_authenticated"
-    closed = await socket.receive_output(timeout=5)
+    closed = await socket.receive_output()
     assert closed == {"type": "websocket.close", "code": 4401}
 
 
@@ -101,7 +100,7 @@ async def test_not_enough_energy_is_an_error_frame_with_packs(user, gemini):
     await sync_to_async(set_balance)(user, 2)
     socket = await connect(user)
     await socket.send_json_to({"type": "message", "text": PAID})
-    frame = await socket.receive_json_from(timeout=5)
+    frame = await socket.receive_json_from()
     assert frame["type"] == "error"
     assert frame["code"] == "insufficient_energy"
     assert frame["deficit"] == 10
@@ -118,23 +117,23 @@ async def test_bad_input_is_an_error_frame(user, gemini):
         {"type": "message"},
     ):
         await socket.send_json_to(payload)
-        frame = await socket.receive_json_from(timeout=5)
+        frame = await socket.receive_json_from()
         assert (frame["type"], frame["code"]) == ("error", "invalid")
     await socket.send_to(text_data="not json")
-    assert (await socket.receive_json_from(timeout=5))["code"] == "malformed"
+    assert (await socket.receive_json_from())["code"] == "malformed"
     await socket.disconnect()
     assert gemini.requests == []
 
 
-async def test_cancel_stops_within_a_second_and_keeps_the_partial_reply(user, gemini):
-    gemini.script(Stream([f"mot{i} " for i in range(50)], delay=0.2))
+async def test_cancel_stops_the_reply_and_keeps_the_partial_text(user, gemini):
+    # The model sends two words, then holds until released: only the cancel
+    # can end this turn.
+    gemini.script(Stream([f"mot{i} " for i in range(50)], hold_after=2))
     socket = await connect(user)
     await socket.send_json_to({"type": "message", "text": PAID})
     await until(socket, "delta")
-    began = time.monotonic()
     await socket.send_json_to({"type": "cancel"})
     done, _ = await until(socket, "done")
-    assert time.monotonic() - began < 1.0
     assert done["status"] == "cancelled"
     reply = await sync_to_async(Message.objects.get)(pk=done["message_id"])
     assert reply.status == "cancelled"
@@ -180,7 +179,7 @@ async def test_other_sockets_of_the_user_hear_the_new_balance(user, gemini):
     second = await connect(user)
     await first.send_json_to({"type": "message", "text": PAID})
     await until(first, "done")
-    frame = await second.receive_json_from(timeout=5)
+    frame = await second.receive_json_from()
     assert frame == {"type": "balance", "balance": 88}
     await first.disconnect()
     await second.disconnect()
@@ -215,7 +214,7 @@ async def test_a_slow_reader_gets_merged_deltas_not_a_growing_queue(user, gemini
     await socket.send_json_to({"type": "auth", "token": access})
     await socket.send_json_to({"type": "message", "text": PAID})
     reply = None
-    for _ in range(100):
+    for _ in range(WAIT * 20):  # until the turn completes, however long
         await asyncio.sleep(0.05)
         reply = await sync_to_async(
             Message.objects.filter(role="luna", status="complete").first
@@ -241,5 +240,5 @@ async def test_a_reader_that_never_reads_is_disconnected(user, gemini, settings)
     for _ in range(3):
         await socket.send_json_to({"type": "message", "text": "Salut"})
         await asyncio.sleep(0.3)
-    closed = await socket.receive_output(timeout=5)
+    closed = await socket.receive_output()
     assert closed == {"type": "websocket.close", "code": 4008}

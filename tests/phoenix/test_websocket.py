@@ -1,11 +1,11 @@
 import asyncio
 
 import pytest
-from channels.testing import WebsocketCommunicator
 from channels_redis.core import RedisChannelLayer
 from django.conf import settings
 
 from phoenix.asgi import application
+from tests.websocket import Communicator
 
 # Channels closes stale DB connections around every consumer message, so even
 # a consumer that never queries needs database access allowed.
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.mark.asyncio
 async def test_a_websocket_connects_through_the_asgi_router():
-    communicator = WebsocketCommunicator(
+    communicator = Communicator(
         application, "/ws/ping/", headers=[(b"origin", b"http://localhost")]
     )
     connected, _ = await communicator.connect()
@@ -28,7 +28,7 @@ async def test_a_websocket_connects_through_the_asgi_router():
 
 @pytest.mark.asyncio
 async def test_a_foreign_origin_is_refused():
-    communicator = WebsocketCommunicator(
+    communicator = Communicator(
         application, "/ws/ping/", headers=[(b"origin", b"https://evil.example")]
     )
     connected, _ = await communicator.connect()
@@ -43,7 +43,7 @@ async def test_a_foreign_origin_is_refused():
 async def test_a_socket_idle_longer_than_the_layers_blocking_pop_stays_open():
     # channels_redis waits for a consumer's messages with a 5 s BZPOPMIN; with
     # redis-py 8's default 5 s read timeout every idle consumer crashed there.
-    communicator = WebsocketCommunicator(
+    communicator = Communicator(
         application, "/ws/ping/", headers=[(b"origin", b"http://localhost")]
     )
     connected, _ = await communicator.connect()

@@ -15,6 +15,9 @@ from pathlib import Path
 import pytest
 
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "var" / "artifacts" / "screenshots"
+# How long Playwright waits for what a test expects (an element, a text): long
+# enough for a busy machine; a test whose condition never holds still fails.
+WAIT_MS = 60_000
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -59,7 +62,7 @@ class LiveServer:
 
     def start(self) -> LiveServer:
         self.thread.start()
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + WAIT_MS / 1000
         while not self.server.started:
             if time.monotonic() > deadline or not self.thread.is_alive():
                 raise RuntimeError("the live server did not start")
@@ -68,7 +71,7 @@ class LiveServer:
 
     def stop(self) -> None:
         self.server.should_exit = True
-        self.thread.join(timeout=10)
+        self.thread.join(timeout=WAIT_MS / 1000)
 
 
 def _has_sansio() -> bool:
@@ -102,12 +105,13 @@ def chromium(transactional_db, monkeypatch):
     """Chromium for one test. Playwright's sync API keeps an event loop in
     this thread, so Django's ORM in the test body (fixtures, assertions),
     synchronous on purpose, is allowed while it runs."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     path = chromium_path()
     if not path:
         pytest.skip("no Chromium on this machine (apt install chromium)")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    expect.set_options(timeout=WAIT_MS)  # expect() waits 5 s by default
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=path, args=CHROMIUM_ARGS, headless=True
@@ -123,7 +127,7 @@ def browser_context(chromium, asgi_server):
         locale="en-US",
         viewport={"width": 1200, "height": 900},
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(WAIT_MS)
     yield context
     context.close()
 

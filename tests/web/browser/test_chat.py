@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import PASSWORD
+from tests.web.browser.conftest import WAIT_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +33,7 @@ def test_chat_reconnects_by_itself_after_the_socket_drops(page, make_user):
 
     sockets[0].close(code=1011, reason="server restarted")
     expect(page.locator("[data-connection]")).to_be_visible()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + WAIT_MS / 1000
     while len(sockets) < 2 and time.monotonic() < deadline:
         page.wait_for_timeout(100)
     assert len(sockets) == 2
@@ -50,7 +51,9 @@ def test_stop_keeps_the_partial_reply(page, make_user, gemini):
 
     user = make_user(first_name="Théo")
     chunks = [f"Morceau {n}. " for n in range(40)]
-    gemini.default = Stream(chunks, delay=0.25)
+    # Two pieces, then the model holds until the test ends: only Stop can
+    # end this reply, however slow the machine.
+    gemini.default = Stream(chunks, hold_after=2)
     page.goto("/login")
     page.locator("#id_email").fill(user.email)
     page.locator("#id_password").fill(PASSWORD)

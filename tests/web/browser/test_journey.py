@@ -18,6 +18,7 @@ from energy import services as energy
 from energy.models import Wallet
 from tests.billing.conftest import SECRET_KEY
 from tests.conftest import PASSWORD
+from tests.web.browser.conftest import WAIT_MS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,7 +61,7 @@ def card_needing_3ds(intent_id: str) -> None:
 
 
 def deliver_payment_webhooks(harness, intent_id: str) -> None:
-    deadline = time.monotonic() + 15
+    deadline = time.monotonic() + WAIT_MS / 1000
     while True:
         events = harness.events("payment_intent.succeeded", intent_id)
         if events or time.monotonic() > deadline:
